@@ -1,0 +1,2 @@
+// The server package's public API (for tests, embedding, and the bench).
+export {};
