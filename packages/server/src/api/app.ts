@@ -1,0 +1,52 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
+import type { Store } from '../store/database.js';
+import { nagareVersion } from '../version.js';
+import { registerDocsUi, registerOpenApi } from './docs.js';
+import { installErrorHandling } from './error-handler.js';
+import type { NodeInfo, NodeRole } from './node-info.js';
+import { healthRoutes } from './routes/health.js';
+import { homeRoutes } from './routes/home.js';
+import { openApiRoutes } from './routes/openapi.js';
+
+export interface AppOptions {
+  /** An open, migrated store. The app does not own it: whoever opened it closes it. */
+  readonly store: Store;
+  readonly role?: NodeRole;
+  /** Fastify's logger option; off by default (tests), the CLI passes a level. */
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+function createFastify(logger: FastifyServerOptions['logger']) {
+  return Fastify({
+    logger,
+    // The CLI logs one line when ready; per-request lines would drown it (errors are still logged).
+    logController: new LogController({ disableRequestLogging: true }),
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+}
+
+export type NagareApp = ReturnType<typeof createFastify>;
+
+/**
+ * Builds the HTTP app without listening (tests call `inject`, the CLI calls `listen`).
+ * Routes are added here, each as a plugin with its schema.
+ */
+export async function buildApp(options: AppOptions): Promise<NagareApp> {
+  const node: NodeInfo = {
+    version: nagareVersion,
+    role: options.role ?? 'all',
+    dialect: options.store.dialect,
+    location: options.store.location,
+  };
+  const app = createFastify(options.logger ?? false);
+
+  installErrorHandling(app);
+  await registerOpenApi(app, node.version);
+
+  await app.register(homeRoutes, { node });
+  await app.register(healthRoutes, { store: options.store, node });
+  await app.register(openApiRoutes);
+  await registerDocsUi(app);
+  return app;
+}

@@ -1,0 +1,11 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_installation.js';
+
+/**
+ * Every migration, by name, in order. Listed by hand rather than read from the folder so that
+ * src (tests) and dist (the CLI) load them the same way; a test checks that every file in this
+ * folder is listed here.
+ */
+export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
+  '0001_installation': m0001,
+});
