@@ -1,0 +1,91 @@
+import type { AddressInfo } from 'node:net';
+import { expectPositionals, parseCommandArgs, parsePort } from '../args.js';
+import { EXIT, UsageError } from '../usage-error.js';
+
+const HELP = `Usage: nagare serve [--port 8080] [--host 0.0.0.0] [--data-dir ./data]
+
+Migrates the database, then serves the web app and API until SIGINT or SIGTERM.
+  --port      TCP port (0 picks a free one); default 8080
+  --host      address to listen on; default 0.0.0.0 (every interface)
+  --data-dir  where the SQLite database lives; default ./data (unused when DATABASE_URL is set)
+`;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+/** In-flight requests get this long to finish after SIGINT/SIGTERM before the process exits anyway. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export async function serve(args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('serve', args, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'data-dir': { type: 'string' },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  expectPositionals('serve', positionals, []);
+  const port = parsePort(values.port ?? '8080');
+  const host = values.host ?? '0.0.0.0';
+  if (host.trim() === '') throw new UsageError('serve: --host must not be empty');
+  const level = process.env.NAGARE_LOG_LEVEL ?? 'warn';
+  if (!LOG_LEVELS.includes(level)) {
+    throw new UsageError(`invalid NAGARE_LOG_LEVEL "${level}": expected one of ${LOG_LEVELS.join(', ')}`);
+  }
+
+  // Loaded only now: a usage error above should not pay for Fastify and the database drivers.
+  const [{ buildApp }, { openMigratedStore }, { nagareVersion }] = await Promise.all([
+    import('../../api/app.js'),
+    import('../open-store.js'),
+    import('../../version.js'),
+  ]);
+  const { store } = await openMigratedStore(values['data-dir']);
+  const app = await buildApp({ store, logger: { level } });
+  try {
+    await app.listen({ port, host });
+  } catch (error) {
+    await app.close();
+    await store.close();
+    throw new Error(describeListenError(error, host, port));
+  }
+  const { port: actualPort } = app.server.address() as AddressInfo;
+  process.stdout.write(
+    `Nagare ${nagareVersion} ready at ${publicUrl(host, actualPort)} (${store.dialect}: ${store.location})\n`,
+  );
+
+  const signal = await nextSignal();
+  process.stdout.write(`Nagare: ${signal} received, shutting down\n`);
+  // A second signal, or a request that will not finish, ends the process without waiting.
+  const force = setTimeout(() => process.exit(EXIT.failed), SHUTDOWN_GRACE_MS).unref();
+  const forceOnSecondSignal = () => process.exit(EXIT.failed);
+  process.once('SIGINT', forceOnSecondSignal).once('SIGTERM', forceOnSecondSignal);
+  await app.close();
+  await store.close();
+  clearTimeout(force);
+  return EXIT.ok;
+}
+
+function nextSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', on).off('SIGTERM', on);
+      resolve(signal);
+    };
+    process.on('SIGINT', on).on('SIGTERM', on);
+  });
+}
+
+/** The URL a person on this machine can open: 0.0.0.0 and :: are not addresses to browse to. */
+function publicUrl(host: string, port: number): string {
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${shown}:${port}`;
+}
+
+function describeListenError(error: unknown, host: string, port: number): string {
+  const code = error instanceof Error && 'code' in error ? error.code : undefined;
+  if (code === 'EADDRINUSE') return `port ${port} is already in use (choose another with --port)`;
+  if (code === 'EACCES') return `not allowed to listen on port ${port} (ports below 1024 need privileges)`;
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return `cannot listen on host "${host}": no such local address`;
+  return `cannot listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`;
+}
