@@ -2,16 +2,24 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UsageError } from './usage-error.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+type WithHelp<T extends Options> = T & { help: { type: 'boolean'; short: 'h' } };
+type Parsed<T extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: WithHelp<T>; allowPositionals: true; strict: true }>
+>;
 
 /**
  * node:util parseArgs with its errors turned into UsageError (one line, exit 2) and `--help`
  * accepted by every command.
  */
-export function parseCommandArgs<T extends Options>(command: string, args: readonly string[], options: T) {
+export function parseCommandArgs<T extends Options>(
+  command: string,
+  args: readonly string[],
+  options: T,
+): Parsed<T> {
   try {
     return parseArgs({
       args: [...args],
-      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      options: { ...options, help: { type: 'boolean', short: 'h' } } as WithHelp<T>,
       allowPositionals: true,
       strict: true,
     });
