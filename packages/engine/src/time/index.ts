@@ -9,6 +9,14 @@ export {
   type PlainDateTime,
 } from './calendar.js';
 export {
+  computeDeadline,
+  type DeadlineInput,
+  type DeadlineSpec,
+  type DeadlineUnit,
+  MAX_DEADLINE_AMOUNT,
+  validateDeadlineSpec,
+} from './deadline.js';
+export {
   addIsoDuration,
   formatIsoDuration,
   type IsoDuration,
@@ -23,4 +31,25 @@ export {
   toEpochMs,
 } from './instant.js';
 export { err, ok, type Result } from './result.js';
+export {
+  DAYS_OF_WEEK,
+  type DayOfWeek,
+  MAX_COUNT,
+  MAX_SCHEDULES,
+  nextScheduleFiring,
+  type ScheduleCount,
+  type ScheduleFiring,
+  type ScheduleRound,
+  scheduleRound,
+  type TimerSchedule,
+  validateSchedules,
+} from './schedule.js';
+export {
+  formatTimerDefinition,
+  nextTimerDue,
+  parseTimerDefinition,
+  type TimerDefinition,
+  type TimerKind,
+  type TimerProgress,
+} from './timer-definition.js';
 export { assertTimeZone, fromWallClock, isValidTimeZone, offsetMsAt, toWallClock } from './zone.js';
