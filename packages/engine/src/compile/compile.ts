@@ -696,13 +696,13 @@ export function compileDefinitions(definitions: ModdleLike): CompiledApp {
       if (n.outgoing.length < 2)
         problem(C.BadEventGateway, 'an event-based gateway needs at least two outgoing flows', el);
     }
-    if ((n.kind === 'exclusive' || n.kind === 'inclusive') && n.outgoing.length > 1) {
+    if (n.kind === 'exclusive' && n.outgoing.length > 1) {
       for (const o of n.outgoing) {
         const f = flows[o];
         if (f && !f.condition && !f.isDefault) {
           problem(
             C.BadFlow,
-            `outgoing flow ${o} of a splitting ${n.kind} gateway needs a condition or must be the default`,
+            `outgoing flow ${o} of a splitting exclusive gateway needs a condition or must be the default`,
             el,
           );
         }
