@@ -38,8 +38,9 @@ export function feelString(value: string): string {
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
     else if (code < 0x20 || code === 0x7f || (code >= 0xd800 && code <= 0xdfff)) {
-      // Controls, and lone surrogates that a lone `for…of` step yields, as \uXXXX.
-      out += `\\u${code.toString(16).padStart(4, '0')}`;
+      // Controls and lone surrogates as a 6-digit \uXXXXXX: feelin reads 5–6 hex digits as one
+      // code point, so a following hex digit cannot be swallowed into the escape.
+      out += `\\u${code.toString(16).padStart(6, '0')}`;
     } else out += ch;
   }
   return `${out}"`;
