@@ -166,11 +166,14 @@ function bounds(value: unknown): string {
   return `${String(value.x)},${String(value.y)},${String(value.width)},${String(value.height)}`;
 }
 
-/** isExpanded, isHorizontal, colours...: every attribute-valued property that is set. */
+/**
+ * isExpanded, isHorizontal, colours...: every attribute-valued property set to other than its
+ * default (the writer leaves defaults out, the reader puts them back).
+ */
 function simpleAttributes(element: ModdleElement): string {
   return (element.$descriptor.properties ?? [])
     .filter((property) => property.isAttr && !property.isReference && property.name !== 'id')
-    .filter((property) => element[property.name] !== undefined)
+    .filter((property) => element[property.name] !== undefined && element[property.name] !== property.default)
     .map((property) => `${property.name}=${String(element[property.name])}`)
     .sort()
     .join(' ');

@@ -12,6 +12,7 @@ export interface ModdlePropertyDescriptor {
   readonly isReference?: boolean;
   readonly isBody?: boolean;
   readonly isId?: boolean;
+  readonly default?: unknown;
   readonly ns: { readonly name: string; readonly prefix: string; readonly localName: string };
 }
 
