@@ -541,6 +541,8 @@ export function compileDefinitions(definitions: ModdleLike): CompiledApp {
   visit(proc, null);
 
   // --- flows -------------------------------------------------------------------------------------
+  // flows whose condition was refused: not reported again as "needs a condition"
+  const refusedConditions = new Set<string>();
   for (const { el, parent } of rawFlows) {
     const id = String(el.id);
     const source = String((el.sourceRef as ModdleLike | undefined)?.id ?? '');
@@ -595,6 +597,7 @@ export function compileDefinitions(definitions: ModdleLike): CompiledApp {
       const e = expr(source_, 'condition', el, 'condition');
       if (e) f.condition = e;
     }
+    if ((rows || ce) && !f.condition) refusedConditions.add(id);
     flows[id] = f;
   }
 
@@ -699,7 +702,7 @@ export function compileDefinitions(definitions: ModdleLike): CompiledApp {
     if (n.kind === 'exclusive' && n.outgoing.length > 1) {
       for (const o of n.outgoing) {
         const f = flows[o];
-        if (f && !f.condition && !f.isDefault) {
+        if (f && !f.condition && !f.isDefault && !refusedConditions.has(o)) {
           problem(
             C.BadFlow,
             `outgoing flow ${o} of a splitting exclusive gateway needs a condition or must be the default`,
