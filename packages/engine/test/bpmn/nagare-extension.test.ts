@@ -66,7 +66,7 @@ describe('the Nagare extension', () => {
       ['amount', 'write'],
     ]);
     expect(nagareExtension(approve, 'Buttons')?.buttons?.map((b) => b.flow)).toEqual(['Flow_ok', 'Flow_ng']);
-    expect(nagareExtension(approve, 'Deadline')).toMatchObject({ amount: 3, unit: 'day', action: 'notify' });
+    expect(nagareExtension(approve, 'Deadline')).toMatchObject({ amount: 3, unit: 'days', action: 'abort' });
     expect(automation).toMatchObject({ type: 'http', maxAttempts: 3 });
     expect(automation?.configs?.map((c) => [c.name, c.value])).toEqual([
       ['url', 'https://pay.example.com/claims'],
@@ -82,7 +82,7 @@ describe('the Nagare extension', () => {
   it('applies attribute defaults from the descriptor', async () => {
     // given a deadline without action and a message key without channel
     const { definitions } = await parseBpmn(
-      xml.replace(' action="notify"', '').replace('channel="http" ', ''),
+      xml.replace(' action="abort"', '').replace('channel="http" ', ''),
     );
 
     // then
