@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { nagareVersion } from '../../src/version.js';
 import { expectOneLineError, runCli } from '../support/cli.js';
@@ -49,5 +53,15 @@ describe.concurrent('nagare refuses bad input with one line and exit 2', () => {
     const result = await runCli([]);
     expect(result.code).toBe(2);
     expect(result.stdout).toContain('Usage: nagare <command>');
+  });
+});
+
+describe('the built CLI (dist/), when built', () => {
+  const built = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+  it.skipIf(!existsSync(built))('starts with a node shebang and answers --version', async () => {
+    expect((await readFile(built, 'utf8')).startsWith('#!/usr/bin/env node\n')).toBe(true);
+    const { stdout, status } = spawnSync(process.execPath, [built, '--version'], { encoding: 'utf8' });
+    expect(status).toBe(0);
+    expect(stdout).toBe(`${nagareVersion}\n`);
   });
 });
