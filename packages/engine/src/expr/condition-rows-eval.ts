@@ -71,7 +71,7 @@ function fixedNorm(type: DataItemType, raw: string, timeZone: string | undefined
   }
 }
 
-type Test = (data: Data) => boolean;
+type Test = (data: Data, timeZone: string | undefined) => boolean;
 
 function compare(op: ConditionOp, a: number, b: number): boolean {
   switch (op) {
@@ -91,14 +91,14 @@ function compare(op: ConditionOp, a: number, b: number): boolean {
 function positiveTest(
   op: ConditionOp,
   type: DataItemType,
-  get: (d: Data) => Norm,
-  other: (d: Data) => Norm,
+  get: (d: Data, tz: string | undefined) => Norm,
+  other: (d: Data, tz: string | undefined) => Norm,
   otherType: DataItemType,
   fixedRaw: string | null,
 ): Test {
-  return (d) => {
-    const a = get(d);
-    const b = other(d);
+  return (d, tz) => {
+    const a = get(d, tz);
+    const b = other(d, tz);
     if (a === null || b === null) return false;
     if (type === 'select') {
       const list = a as readonly string[];
@@ -128,17 +128,18 @@ export function compileConditionRowsEvaluator(
   rows: readonly ConditionRow[],
   items: DataItemTypes,
   options?: ConditionRowsOptions,
-): Result<(data: Data) => boolean> {
+): Result<(data: Data, timeZone?: string) => boolean> {
   const checked = compileConditionRows(rows, items, options);
   if (!checked.ok) return err(checked.error);
+  // Fixed values were read in the compile-time zone; data is read in the evaluation's zone.
   const tz = options?.timeZone;
   const rowTests = rows.map((row) =>
     row.terms.map((term): Test => {
       const type = items[term.item] as DataItemType;
-      const get = (d: Data) => normalise(d[term.item], type, tz);
+      const get = (d: Data, zone: string | undefined) => normalise(d[term.item], type, zone);
       const op = term.op as ConditionOp;
-      if (op === 'entered') return (d) => get(d) !== null;
-      if (op === 'notEntered') return (d) => get(d) === null;
+      if (op === 'entered') return (d, zone) => get(d, zone) !== null;
+      if (op === 'notEntered') return (d, zone) => get(d, zone) === null;
       const negate = op === 'notEquals' || op === 'notContains';
       const positive: ConditionOp = op === 'notEquals' ? 'equals' : op === 'notContains' ? 'contains' : op;
       let test: Test;
@@ -159,8 +160,8 @@ export function compileConditionRowsEvaluator(
         // A fixed select value is one choice id.
         test = positiveTest(positive, type, get, () => fixed, type === 'select' ? 'string' : type, raw);
       }
-      return negate ? (d) => !test(d) : test;
+      return negate ? (d, zone) => !test(d, zone) : test;
     }),
   );
-  return ok((data) => rowTests.some((terms) => terms.every((t) => t(data))));
+  return ok((data, timeZone = tz) => rowTests.some((terms) => terms.every((t) => t(data, timeZone))));
 }

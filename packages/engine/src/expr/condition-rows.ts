@@ -24,6 +24,7 @@ import { formatInstant, parseInstant, parsePlainDate } from '../time/instant.js'
 import { err, ok, type Result } from '../time/result.js';
 import { feelString, isPlainFeelName } from './feel-literal.js';
 import type { DataItemType, DataItemTypes } from './feel-values.js';
+import { rememberRows } from './row-registry.js';
 
 export type ConditionOp =
   | 'entered'
@@ -279,7 +280,9 @@ export function compileConditionRows(
     }
     parts.push(terms.length === 1 ? (terms[0] as string) : `(${terms.join(' and ')})`);
   }
-  return ok(parts.join(' or '));
+  const feel = parts.join(' or ');
+  rememberRows(feel, rows, items, options);
+  return ok(feel);
 }
 
 /** Like compileConditionRows, but throws a ConditionRowsError naming the row and term. */

@@ -1,4 +1,5 @@
 // Expressions: FEEL evaluation, data value conversion, condition rows.
+
 export {
   CONDITION_OPS,
   type ConditionOp,
@@ -9,6 +10,7 @@ export {
   compileConditionRows,
   conditionRowsToFeel,
 } from './condition-rows.js';
+export { compileConditionRowsEvaluator } from './condition-rows-eval.js';
 export {
   type ConditionResult,
   evaluateCondition,

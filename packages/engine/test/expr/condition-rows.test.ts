@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { evaluate } from 'feelin';
 import { describe, expect, it } from 'vitest';
 import {
   CONDITION_OPS,
@@ -10,7 +11,21 @@ import {
 } from '../../src/expr/condition-rows.js';
 import { compileConditionRowsEvaluator } from '../../src/expr/condition-rows-eval.js';
 import { evaluateCondition } from '../../src/expr/feel.js';
-import type { DataItemType, DataItemTypes } from '../../src/expr/feel-values.js';
+import { type DataItemType, type DataItemTypes, toFeelContext } from '../../src/expr/feel-values.js';
+
+/** The generated FEEL through feelin itself (evaluateCondition would take the direct path). */
+function viaFeelin(
+  feel: string,
+  data: Record<string, unknown>,
+): { ok: true; value: boolean } | { ok: false; error: string } {
+  try {
+    const { value, warnings } = evaluate(feel, toFeelContext(data, items, TZ));
+    if (typeof value === 'boolean') return { ok: true, value };
+    return { ok: false, error: `got ${String(value)} ${warnings.map((w) => w.message).join('; ')}` };
+  } catch (e) {
+    return { ok: false, error: String(e) };
+  }
+}
 
 const TZ = 'Europe/Berlin';
 const items: DataItemTypes = {
@@ -34,11 +49,15 @@ const items: DataItemTypes = {
 function both(term: ConditionTerm, data: Record<string, unknown>): boolean {
   const rows: ConditionRow[] = [{ terms: [term] }];
   const feel = conditionRowsToFeel(rows, items, { timeZone: TZ });
-  const viaFeel = evaluateCondition(feel, data, { types: items, timeZone: TZ });
+  const viaFeel = viaFeelin(feel, data);
   if (!viaFeel.ok) throw new Error(`${feel}: ${viaFeel.error}`);
   const direct = compileConditionRowsEvaluator(rows, items, { timeZone: TZ });
   if (!direct.ok) throw new Error(direct.error);
   expect(direct.value(data)).toBe(viaFeel.value);
+  expect(evaluateCondition(feel, data, { types: items, timeZone: TZ })).toEqual({
+    ok: true,
+    value: viaFeel.value,
+  });
   return viaFeel.value;
 }
 
@@ -341,6 +360,43 @@ describe('condition rows: FEEL text', () => {
   });
 });
 
+describe('condition rows: evaluateCondition runs generated FEEL directly', () => {
+  const rows: ConditionRow[] = [
+    {
+      terms: [
+        { item: 'q_n', op: 'greaterThan', value: '10' },
+        { item: 'q_s', op: 'entered' },
+      ],
+    },
+    { terms: [{ item: 'q_sel', op: 'contains', value: 'vip' }] },
+  ];
+
+  it('when the types match, fast and with the same answers', () => {
+    const feel = conditionRowsToFeel(rows, items);
+    const data = { q_n: 11, q_s: 'x', q_sel: [] };
+    expect(evaluateCondition(feel, data, { types: items })).toEqual({ ok: true, value: true });
+    const n = 20_000;
+    const start = performance.now();
+    for (let i = 0; i < n; i++)
+      evaluateCondition(feel, { q_n: i % 20, q_s: 'x', q_sel: [] }, { types: items });
+    const nsPerOp = ((performance.now() - start) * 1e6) / n;
+    console.log(`evaluateCondition(rows FEEL): ${nsPerOp.toFixed(0)} ns/op`);
+    expect(nsPerOp).toBeLessThan(20_000);
+  });
+
+  it('falls back to feelin when types differ or are absent', () => {
+    const feel = conditionRowsToFeel(rows, items);
+    const data = { q_n: 11, q_s: 'x', q_sel: ['vip'] };
+    expect(evaluateCondition(feel, data)).toEqual({ ok: true, value: true });
+    expect(
+      evaluateCondition(feel, { q_n: 'abc', q_s: 'x', q_sel: 'vip' }, { types: { ...items, q_n: 'string' } }),
+    ).toEqual({
+      ok: true,
+      value: true,
+    });
+  });
+});
+
 describe('condition rows: properties', () => {
   const strings = fc.constantFrom('', 'a', 'b', 'ab', 'a"b', 'x\\y', '日本', 'line\nbreak');
   const numbers = fc.oneof(fc.integer({ min: -1000, max: 1000 }), fc.constantFrom(0.5, -2.25, 10, 10.5));
@@ -410,7 +466,7 @@ describe('condition rows: properties', () => {
     fc.assert(
       fc.property(rows, data, (rs, d) => {
         const feel = conditionRowsToFeel(rs, items, { timeZone: TZ });
-        const viaFeel = evaluateCondition(feel, d, { types: items, timeZone: TZ });
+        const viaFeel = viaFeelin(feel, d);
         expect(viaFeel, feel).toEqual({ ok: true, value: expect.any(Boolean) });
         const direct = compileConditionRowsEvaluator(rs, items, { timeZone: TZ });
         if (!direct.ok || !viaFeel.ok) throw new Error('unreachable');
