@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BpmnError, type BpmnProblem, parseBpmn, serializeBpmn, validateBpmn } from '../../src/index.js';
 import { bpmnDocument } from './fixtures.js';
@@ -249,6 +250,35 @@ describe('BpmnError', () => {
 
     expect(String(error)).toBe(
       'BpmnError: Invalid BPMN: line 5, column 1: The id "A" is used by more than one element. [BPMN_DUPLICATE_ID]',
+    );
+  });
+});
+
+describe('validateBpmn on arbitrary text', () => {
+  it('always answers with problems, never an exception', async () => {
+    const pieces = fc.constantFrom(
+      '<',
+      '>',
+      '/',
+      '!--',
+      '-->',
+      '<![CDATA[',
+      ']]>',
+      '<!DOCTYPE',
+      '"',
+      '=',
+      ' ',
+      'a',
+      'bpmn:',
+      '&',
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(pieces, { maxLength: 40 }), async (parts) => {
+        const problems = await validateBpmn(bpmnDocument(parts.join('')));
+        expect(Array.isArray(problems)).toBe(true);
+        for (const problem of problems) expect(problem.code).toMatch(/^BPMN_[A-Z_]+$/);
+      }),
+      { numRuns: 300 },
     );
   });
 });
