@@ -6,6 +6,12 @@
  * which the flow's source is reachable without passing J. For each J and incoming flow f we
  * store that node set (reverse search from f's source; boundary events count as edges out of
  * their activity), so the runtime check is a set lookup per token — cycles included.
+ *
+ * One refinement makes loops that contain J work: a path may not pass through another join
+ * (parallel or inclusive) that needs a token only J can give it — one of its incoming flows
+ * comes from J, or from a node that the scope's start cannot reach without passing J. A token
+ * upstream of such a join cannot get past it before J fires, so it must not hold J back
+ * (found by the property tests: a parallel block inside a loop around an inclusive join).
  */
 import type { CompiledFlow, CompiledNode } from '../model/compiled-app.js';
 
@@ -13,30 +19,57 @@ export function inclusiveReachability(
   nodes: Readonly<Record<string, CompiledNode>>,
   flows: Readonly<Record<string, CompiledFlow>>,
 ): Record<string, Record<string, ReadonlySet<string>>> {
-  // predecessors: flow sources, and the activity a boundary event is attached to
   const preds = new Map<string, string[]>();
-  const add = (to: string, from: string): void => {
-    const list = preds.get(to);
-    if (list) list.push(from);
-    else preds.set(to, [from]);
+  const succs = new Map<string, string[]>();
+  const add = (m: Map<string, string[]>, k: string, v: string): void => {
+    const list = m.get(k);
+    if (list) list.push(v);
+    else m.set(k, [v]);
   };
-  for (const f of Object.values(flows)) add(f.target, f.source);
-  for (const n of Object.values(nodes)) if (n.kind === 'boundary') add(n.id, n.attachedTo);
+  for (const f of Object.values(flows)) {
+    add(preds, f.target, f.source);
+    add(succs, f.source, f.target);
+  }
+  for (const n of Object.values(nodes)) {
+    if (n.kind === 'boundary') {
+      add(preds, n.id, n.attachedTo);
+      add(succs, n.attachedTo, n.id);
+    }
+  }
 
   const out: Record<string, Record<string, ReadonlySet<string>>> = {};
   for (const j of Object.values(nodes)) {
     if (j.kind !== 'inclusive' || j.incoming.length < 2) continue;
+    // nodes the scope's start events reach without passing J
+    const fromStart = new Set<string>();
+    const stack: string[] = Object.values(nodes)
+      .filter((n) => n.kind === 'start' && n.parent === j.parent)
+      .map((n) => n.id);
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if (n === j.id || fromStart.has(n)) continue;
+      fromStart.add(n);
+      for (const s of succs.get(n) ?? []) stack.push(s);
+    }
+    const blocked = (id: string): boolean => {
+      const n = nodes[id];
+      if (!n || (n.kind !== 'parallel' && n.kind !== 'inclusive') || n.incoming.length < 2) return false;
+      return n.incoming.some((fid) => {
+        const src = flows[fid]?.source;
+        return src === j.id || (src !== undefined && !fromStart.has(src));
+      });
+    };
     const perFlow: Record<string, ReadonlySet<string>> = {};
     for (const fid of j.incoming) {
       const f = flows[fid];
       if (!f) continue;
       const seen = new Set<string>();
-      const stack = [f.source];
-      while (stack.length > 0) {
-        const n = stack.pop()!;
-        if (n === j.id || seen.has(n)) continue;
+      const todo = [f.source];
+      while (todo.length > 0) {
+        const n = todo.pop()!;
+        if (n === j.id || seen.has(n) || blocked(n)) continue;
         seen.add(n);
-        for (const p of preds.get(n) ?? []) stack.push(p);
+        for (const p of preds.get(n) ?? []) todo.push(p);
       }
       perFlow[fid] = seen;
     }
