@@ -73,7 +73,10 @@ function checkInvariants(app: CompiledApp, s: IssueState): void {
 const cache = new Map<string, Promise<CompiledApp>>();
 const compiled = (xml: string) => {
   let p = cache.get(xml);
-  if (!p) cache.set(xml, (p = compile(xml)));
+  if (!p) {
+    p = compile(xml);
+    cache.set(xml, p);
+  }
   return p;
 };
 
