@@ -1,0 +1,31 @@
+/**
+ * One Nagare scenario in its own fresh process (spawned by run.ts), so that the heap and JIT
+ * state of one scenario cannot affect another, as on the peer's side. Prints one JSON line per
+ * result on stdout; progress on stderr; exits 1 with `BENCHMARK FAILED: ...` on any wrong result.
+ */
+import { parseArgs, scaled } from './args.ts';
+import { memoryBackend } from './backends/memory.ts';
+import { exitOnFailure, fail } from './fail.ts';
+import { measureThroughput } from './measure.ts';
+import { loadApp } from './models.ts';
+import { SCENARIOS } from './scenarios/index.ts';
+
+async function main(): Promise<void> {
+  // without --conditions=source the engine resolves to packages/engine/dist, which may be stale
+  const engine = import.meta.resolve('@nagare/engine');
+  if (!engine.endsWith('/src/index.ts'))
+    fail(`@nagare/engine resolved to ${engine}; run with node --conditions=source`);
+  const args = parseArgs(process.argv.slice(2));
+  const scenario = args.scenario ? SCENARIOS[args.scenario] : undefined;
+  if (!scenario) fail(`unknown scenario ${args.scenario}; known: ${Object.keys(SCENARIOS).join(', ')}`);
+  const app = await loadApp(scenario.model);
+  const size = scaled(scenario.size, args.scale);
+  const lines =
+    scenario.kind === 'throughput'
+      ? await measureThroughput(scenario, app, (a) => memoryBackend(a), size)
+      : await scenario.measure(app, size);
+  for (const line of lines) process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+process.on('unhandledRejection', exitOnFailure);
+main().catch(exitOnFailure);

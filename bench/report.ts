@@ -1,0 +1,241 @@
+/**
+ * Turns the collected lines of all runs into the comparison: per scenario and mode, min / median /
+ * max over the runs on each side, the ratio of the medians, and the target. As Markdown tables
+ * (for people and docs/performance.md) or as JSON summary lines (--json).
+ */
+import {
+  type Collected,
+  isThroughputLine,
+  isWaitingLine,
+  type Side,
+  type ThroughputLine,
+  type WaitingLine,
+} from './lines.ts';
+import type { Machine } from './machine.ts';
+import { type Spread, spread } from './stats.ts';
+import {
+  STATE_BYTES_TARGET,
+  type Status,
+  THROUGHPUT_TARGETS,
+  type ThroughputTarget,
+  throughputStatus,
+} from './targets.ts';
+
+/** The peer's S3/S4 figures from its RESULTS.md (medians of 3 runs); not re-measured here (the peer runs S1, S2, S5). */
+export const PEER_REFERENCE = { stateBytes: 7_406, heapUsedPerInstanceBytes: 469_255 } as const;
+
+interface SideSummary {
+  readonly runs: number;
+  readonly n: number;
+  readonly warmup: number;
+  readonly perSec: Spread;
+  readonly p50: Spread;
+  readonly p99: Spread;
+  /** Process CPU time / wall time, median: well below 1 means the process waited for a core. */
+  readonly cpuPerWall: number;
+}
+
+export interface ThroughputSummary {
+  readonly type: 'summary';
+  readonly scenario: string;
+  readonly name: string;
+  readonly mode: string;
+  readonly backend: string;
+  readonly nagare: SideSummary | null;
+  readonly peer: SideSummary | null;
+  /** Nagare median / peer median. */
+  readonly ratio: number | null;
+  readonly target: ThroughputTarget | null;
+  readonly status: Status;
+  readonly note: string;
+}
+
+export interface WaitingSummary {
+  readonly type: 'summary';
+  readonly scenario: string;
+  readonly mode: 'waiting';
+  readonly hold: 'object' | 'json';
+  readonly runs: number;
+  readonly n: number;
+  readonly heapUsedPerInstanceBytes: Spread;
+  readonly stateBytesMean: Spread;
+  readonly stateBytesMax: number;
+  readonly status: Status;
+}
+
+function sideSummary(lines: readonly ThroughputLine[]): SideSummary | null {
+  const first = lines[0];
+  if (!first) return null;
+  return {
+    runs: lines.length,
+    n: first.n,
+    warmup: first.warmup,
+    perSec: spread(lines.map((l) => l.instancesPerSec)),
+    p50: spread(lines.map((l) => l.latencyMs.p50)),
+    p99: spread(lines.map((l) => l.latencyMs.p99)),
+    cpuPerWall: spread(lines.map((l) => l.cpuMs / l.elapsedMs)).median,
+  };
+}
+
+export function summarize(
+  collected: readonly Collected[],
+  scenarios: readonly string[],
+): (ThroughputSummary | WaitingSummary)[] {
+  const out: (ThroughputSummary | WaitingSummary)[] = [];
+  for (const scenario of scenarios) {
+    const throughput = collected.filter((c) => c.line.scenario === scenario && isThroughputLine(c.line));
+    const modes = [...new Set(throughput.map((c) => c.line.mode))];
+    for (const mode of modes) {
+      const of = (side: Side): ThroughputLine[] =>
+        throughput
+          .filter((c) => c.side === side && c.line.mode === mode)
+          .map((c) => c.line as ThroughputLine);
+      const nagare = sideSummary(of('nagare'));
+      const peer = sideSummary(of('peer'));
+      const backend = of('nagare')[0]?.backend ?? 'memory';
+      const target = THROUGHPUT_TARGETS[scenario] ?? null;
+      const { status, note } = nagare
+        ? throughputStatus(target ?? undefined, backend, nagare.perSec.median)
+        : { status: 'n/a' as const, note: 'not run' };
+      out.push({
+        type: 'summary',
+        scenario,
+        name: of('nagare')[0]?.name ?? of('peer')[0]?.name ?? '',
+        mode,
+        backend,
+        nagare,
+        peer,
+        ratio: nagare && peer ? nagare.perSec.median / peer.perSec.median : null,
+        target,
+        status,
+        note,
+      });
+    }
+    const waiting = collected.filter(
+      (c) => c.side === 'nagare' && c.line.scenario === scenario && isWaitingLine(c.line),
+    );
+    for (const hold of ['object', 'json'] as const) {
+      const lines = waiting.map((c) => c.line as WaitingLine).filter((l) => l.hold === hold);
+      const first = lines[0];
+      if (!first) continue;
+      const stateBytesMax = Math.max(...lines.map((l) => l.stateBytes.max));
+      out.push({
+        type: 'summary',
+        scenario,
+        mode: 'waiting',
+        hold,
+        runs: lines.length,
+        n: first.n,
+        heapUsedPerInstanceBytes: spread(lines.map((l) => l.heapUsedPerInstanceBytes)),
+        stateBytesMean: spread(lines.map((l) => l.stateBytes.mean)),
+        stateBytesMax,
+        status: stateBytesMax <= STATE_BYTES_TARGET.maxBytes ? 'pass' : 'FAIL',
+      });
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- Markdown
+
+const int = (x: number): string => Math.round(x).toLocaleString('en-US');
+
+function num(x: number): string {
+  if (!Number.isFinite(x)) return '—';
+  if (Math.abs(x) >= 100) return int(x);
+  if (Math.abs(x) >= 10) return x.toFixed(1);
+  if (Math.abs(x) >= 1) return x.toFixed(2);
+  return x.toFixed(3);
+}
+
+const cell = (s: Spread | undefined, f: (x: number) => string = num): string =>
+  s ? `${f(s.min)} / **${f(s.median)}** / ${f(s.max)}` : '—';
+
+function ratio(r: number | null): string {
+  if (r === null) return '—';
+  return `${r >= 100 ? int(r) : r.toFixed(1)}×`;
+}
+
+export interface ReportContext {
+  readonly machine: Machine;
+  readonly command: string;
+  readonly runs: number;
+  readonly scale: number;
+  readonly peerVersions: Readonly<Record<string, string>> | null;
+  readonly wallSeconds: number;
+}
+
+export function markdownReport(
+  summaries: readonly (ThroughputSummary | WaitingSummary)[],
+  ctx: ReportContext,
+): string {
+  const m = ctx.machine;
+  const out: string[] = [];
+  out.push(
+    `Command: \`${ctx.command}\` (${ctx.runs} runs, scale ${ctx.scale}, ${Math.round(ctx.wallSeconds)} s wall)`,
+  );
+  out.push('');
+  out.push(
+    `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memGiB} GiB RAM, ${m.platform}, Node ${m.node} (V8 ${m.v8}); ` +
+      `started ${m.date}, load average (1 min) ${m.loadAvg1} at start.`,
+  );
+  if (ctx.peerVersions) {
+    out.push(
+      `Peer: ${Object.entries(ctx.peerVersions)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}; its own bench.mjs, unchanged.`,
+    );
+  }
+  out.push('');
+  out.push(
+    'Each cell: min / **median** / max over the runs. Latency: per issue, from its first command until it has ended.',
+  );
+  out.push('');
+
+  const throughput = summaries.filter((s): s is ThroughputSummary => s.mode !== 'waiting');
+  if (throughput.length > 0) {
+    out.push(
+      '| Scenario | Mode | N (warm-up) Nagare / peer | Nagare issues/s | peer instances/s | ratio of medians | Nagare p50 / p99 ms (medians) | peer p50 / p99 ms (medians) | CPU/wall Nagare / peer | target | status |',
+    );
+    out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const s of throughput) {
+      const sizes = `${s.nagare ? `${int(s.nagare.n)} (${int(s.nagare.warmup)})` : '—'} / ${s.peer ? `${int(s.peer.n)} (${int(s.peer.warmup)})` : '—'}`;
+      const lat = (x: SideSummary | null): string =>
+        x ? `${num(x.p50.median)} / ${num(x.p99.median)}` : '—';
+      const cpu = `${s.nagare ? s.nagare.cpuPerWall.toFixed(2) : '—'} / ${s.peer ? s.peer.cpuPerWall.toFixed(2) : '—'}`;
+      const target = s.target ? `${s.target.id} ${s.target.text}` : '—';
+      const status = s.note ? `${s.status} (${s.note})` : s.status;
+      out.push(
+        `| ${s.scenario} ${s.name} (${s.backend}) | ${s.mode} | ${sizes} | ${cell(s.nagare?.perSec)} | ${cell(s.peer?.perSec)} | ${ratio(s.ratio)} | ${lat(s.nagare)} | ${lat(s.peer)} | ${cpu} | ${target} | ${status} |`,
+      );
+    }
+    out.push('');
+  }
+
+  const waiting = summaries.filter((s): s is WaitingSummary => s.mode === 'waiting');
+  if (waiting.length > 0) {
+    const first = waiting[0]!;
+    out.push(`S4: ${int(first.n)} issues of the S2 model waiting at the user task (Nagare, in memory).`);
+    out.push('');
+    out.push('| Figure | Nagare | peer (its RESULTS.md, not re-measured) | target | status |');
+    out.push('| --- | --- | --- | --- | --- |');
+    out.push(
+      `| stored state of one waiting issue, JSON bytes (mean; max ${int(first.stateBytesMax)}) | ${cell(first.stateBytesMean)} | ${int(PEER_REFERENCE.stateBytes)} (S3, getState JSON) | ${STATE_BYTES_TARGET.id} ${STATE_BYTES_TARGET.text} | ${first.status} |`,
+    );
+    for (const w of waiting) {
+      const held =
+        w.hold === 'object'
+          ? 'held as the state objects decide returned'
+          : 'held as JSON text (as a store row)';
+      const peer =
+        w.hold === 'object'
+          ? `${int(PEER_REFERENCE.heapUsedPerInstanceBytes)} (S4, live Engine objects)`
+          : '—';
+      out.push(
+        `| heap per waiting issue, bytes, ${held} | ${cell(w.heapUsedPerInstanceBytes, int)} | ${peer} | — | — |`,
+      );
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
