@@ -15,7 +15,7 @@ describe('error codes', () => {
   it('docs/api.md has a row per code with its status', async () => {
     const doc = await readFile(new URL('../../../../docs/api.md', import.meta.url), 'utf8');
     for (const [code, { status }] of Object.entries(errorCodes)) {
-      expect(doc, code).toMatch(new RegExp(`\\| \`${code}\` \\| ${status} \\|`));
+      expect(doc, code).toMatch(new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${status}\\s*\\|`));
     }
   });
 });
