@@ -33,8 +33,15 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Parses, validates and compiles a BPMN document. Throws CompileError (or BpmnError from parsing). */
 export async function compile(xml: string, options?: ParseBpmnOptions): Promise<CompiledApp> {
-  const { definitions } = await parseDefinitions(xml, options);
-  return compileDefinitions(definitions);
+  const { definitions, warnings } = await parseDefinitions(xml, options);
+  const app = compileDefinitions(definitions);
+  if (warnings.length === 0) return app;
+  const fromParse: CompileProblem[] = warnings.map((w) => {
+    const p: Mutable<CompileProblem> = { severity: 'warning', code: w.code, message: w.message };
+    if (w.elementId !== undefined) p.elementId = w.elementId;
+    return p;
+  });
+  return { ...app, warnings: [...fromParse, ...app.warnings] };
 }
 
 const KIND: Record<'duration' | 'date' | 'cycle', TimerKind> = {

@@ -317,6 +317,7 @@ function resume(run: Run, w: Wait): void {
   }
   if (target.kind === 'boundary') {
     run.triggerBoundary(t, target);
+    run.rearmCycle(t, target, w);
     return;
   }
   const at = run.app.nodes[t.node];

@@ -159,7 +159,10 @@ export function applyEvent(d: Draft, e: HistoryEvent): void {
       bumpSeq(d, e.seq);
       return;
     case 'TimerScheduled':
-      d.waits[e.seq] = { seq: e.seq, kind: 'timer', token: e.token, node: e.node, dueAt: e.dueAt };
+      d.waits[e.seq] =
+        e.round === undefined
+          ? { seq: e.seq, kind: 'timer', token: e.token, node: e.node, dueAt: e.dueAt }
+          : { seq: e.seq, kind: 'timer', token: e.token, node: e.node, dueAt: e.dueAt, round: e.round };
       bumpSeq(d, e.seq);
       return;
     case 'MessageSubscribed': {

@@ -20,7 +20,7 @@ import type { Effect } from '../model/effects.js';
 import type { HistoryEvent } from '../model/events.js';
 import type { Token, Wait } from '../model/state.js';
 import { applyEvent, type Draft } from './evolve.js';
-import { deadlineDue, timerDue } from './timers.js';
+import { deadlineDue, nextCycleDue, timerDue } from './timers.js';
 
 export const DEFAULT_STEP_BUDGET = 10_000;
 
@@ -340,11 +340,30 @@ export class Run {
     });
   }
 
-  private scheduleTimer(t: Token, node: string, at: number): void {
+  private scheduleTimer(t: Token, node: string, at: number, round?: number): void {
     const seq = this.nextSeq();
     const dueAt = iso(at);
-    this.emit({ type: 'TimerScheduled', seq, token: t.id, node, dueAt });
+    this.emit(
+      round === undefined
+        ? { type: 'TimerScheduled', seq, token: t.id, node, dueAt }
+        : { type: 'TimerScheduled', seq, token: t.id, node, dueAt, round },
+    );
     this.effect({ type: 'ScheduleTimer', seq, node, dueAt });
+  }
+
+  /**
+   * A non-interrupting cycle timer (a reminder, `R3/PT1H`) that fired is armed again for its
+   * next firing, until its repetitions are spent or the activity ends.
+   */
+  rearmCycle(host: Token, b: BoundaryNode, fired: Wait): void {
+    if (b.interrupting || b.timer?.kind !== 'cycle' || fired.dueAt === undefined) return;
+    const round = (fired.round ?? 0) + 1;
+    const next = nextCycleDue(b.timer, this.contextOf(host), this.env, Date.parse(fired.dueAt), round);
+    if (!next.ok) {
+      this.raiseIncident(host, IncidentCodes.TimerFailed, `timer of ${b.id}: ${next.error}`);
+      return;
+    }
+    if (next.at !== null) this.scheduleTimer(host, b.id, next.at, round);
   }
 
   private subscribe(t: Token, node: string, key: string | undefined): void {

@@ -108,3 +108,33 @@ export function deadlineDue(
   });
   return r.ok ? { ok: true, at: r.value } : { ok: false, error: r.error };
 }
+
+/**
+ * The firing after `previousDue` of a cycle timer that has fired `fired` times, or null when
+ * its repetitions are spent (or its end passed).
+ */
+export function nextCycleDue(
+  spec: TimerSpec,
+  data: Readonly<Record<string, unknown>>,
+  env: ExprEnv,
+  previousDue: number,
+  fired: number,
+): { readonly ok: true; readonly at: number | null } | { readonly ok: false; readonly error: string } {
+  let value: unknown = spec.literal;
+  if (spec.expr) {
+    const r = spec.expr.evaluate(data, env);
+    if (!r.ok) return { ok: false, error: r.error };
+    value = r.value;
+  }
+  if (typeof value !== 'string')
+    return { ok: false, error: `expected ISO-8601 text, got ${JSON.stringify(value) ?? String(value)}` };
+  const def = parseTimerDefinition('timeCycle', value, env.timeZone);
+  if (!def.ok) return { ok: false, error: def.error };
+  if (def.value.kind !== 'cycle') return { ok: true, at: null };
+  if (def.value.repetitions !== null && fired >= def.value.repetitions) return { ok: true, at: null };
+  // Anchored at the previous firing: the next one is one interval later (or per its start).
+  return {
+    ok: true,
+    at: nextTimerDue(def.value, { armedAt: previousDue, after: previousDue }, env.timeZone),
+  };
+}

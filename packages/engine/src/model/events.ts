@@ -48,6 +48,8 @@ export type HistoryEvent =
       readonly token: number;
       readonly node: string;
       readonly dueAt: string;
+      /** A repeating (cycle) timer: how many times it has fired before this arming. */
+      readonly round?: number;
     }
   | {
       readonly type: 'MessageSubscribed';

@@ -50,6 +50,8 @@ export interface Wait {
   /** The node the wait belongs to: the step, a boundary event, or an event-gateway target. */
   readonly node: string;
   readonly dueAt?: string;
+  /** A repeating (cycle) timer: how many times it has fired before this arming. */
+  readonly round?: number;
   readonly key?: string;
   /** Team step (completion = all): operators who have already completed their task. */
   readonly done?: readonly string[];

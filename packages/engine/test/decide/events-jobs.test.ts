@@ -113,6 +113,37 @@ describe('timer boundary events', () => {
     expect(last.state?.status).toBe('completed');
   });
 
+  test('a non-interrupting cycle (R2/PT1H) is a reminder: re-armed after each firing until spent', async () => {
+    const d = new Driver(
+      await app(
+        `<bpmn:startEvent id="s"/><bpmn:userTask id="t"/>${boundary('remind', 't', '<bpmn:timeCycle>R2/PT1H</bpmn:timeCycle>', false)}
+         <bpmn:endEvent id="e"/><bpmn:serviceTask id="nudge"/><bpmn:endEvent id="e2"/>${flows('s>t', 't>e', 'remind>nudge', 'nudge>e2')}`,
+      ),
+    );
+    expect(d.start().effects[0]).toEqual({
+      type: 'ScheduleTimer',
+      seq: 1,
+      node: 'remind',
+      dueAt: '2026-01-05T10:00:00.000Z',
+    });
+    const first = d.run({ type: 'TimerFired', seq: 1 }, 3_600_000);
+    expect(first.effects).toEqual([
+      { type: 'ScheduleTimer', seq: 3, node: 'remind', dueAt: '2026-01-05T11:00:00.000Z' },
+      {
+        type: 'ScheduleJob',
+        seq: 4,
+        node: 'nudge',
+        automation: { type: 'service', configs: {} },
+        idempotencyKey: 'I1:4',
+      },
+    ]);
+    expect(first.state?.waits[3]).toMatchObject({ round: 1 });
+    const second = d.run({ type: 'TimerFired', seq: 3 }, 3_600_000);
+    expect(second.effects.map((e) => e.type)).toEqual(['ScheduleJob']); // R2: spent
+    const done = d.run({ type: 'CompleteTask', seq: 2, operator: 'u' });
+    expect(done.state?.status).toBe('active'); // the two nudges are still running
+  });
+
   test('on a sub-process: interrupting kills the inner tokens and waits', async () => {
     const d = new Driver(
       await app(

@@ -65,6 +65,26 @@ describe('exclusive gateway', () => {
   });
 });
 
+describe('condition rows (nagare:condition) at run time', () => {
+  test('rows compiled to FEEL pick the flow', async () => {
+    const row = (id: string, tgt: string, op: string, value: string) =>
+      `<bpmn:sequenceFlow id="${id}" sourceRef="gw" targetRef="${tgt}"><bpmn:extensionElements><nagare:condition>
+        <nagare:conditionRow><nagare:conditionTerm item="region" op="${op}" value="${value}"/></nagare:conditionRow>
+      </nagare:condition></bpmn:extensionElements></bpmn:sequenceFlow>`;
+    const a = await app(
+      `<bpmn:startEvent id="s"/><bpmn:exclusiveGateway id="gw" default="d"/><bpmn:endEvent id="eu"/><bpmn:endEvent id="jp"/><bpmn:endEvent id="other"/>
+       ${flows('s>gw', 'd:gw>other')}${row('toEu', 'eu', 'equals', 'EU')}${row('toJp', 'jp', 'contains', 'JP')}`,
+      { items: ITEMS },
+    );
+    const endOf = (region?: string) =>
+      new Driver(a).start(region === undefined ? {} : { region }).events.find((e) => e.type === 'TokenEnded');
+    expect(endOf('EU')).toMatchObject({ node: 'eu' });
+    expect(endOf('JP-east')).toMatchObject({ node: 'jp' });
+    expect(endOf('US')).toMatchObject({ node: 'other' });
+    expect(endOf()).toMatchObject({ node: 'other' }); // rows are null-safe: no incident for a missing value
+  });
+});
+
 describe('parallel gateway', () => {
   test('split and join: one token continues after all branches arrive', async () => {
     const d = new Driver(
