@@ -112,8 +112,10 @@ describe('expressions', () => {
   });
 
   test('trivial JUEL is translated; anything else is refused with the reason', async () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: JUEL text, not a template
     const a = await compile(bpmn(gw('${amount &gt; 10 &amp;&amp; status == "open"}')));
     expect(a.flows.c?.condition?.source).toBe('amount > 10 and status = "open"');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: JUEL text, not a template
     expect(await problems(gw('${order.getTotal() &gt; 10}'))).toEqual([
       { code: 'BAD_EXPRESSION', elementId: 'c', elementType: 'bpmn:SequenceFlow' },
     ]);
