@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyReply, HTTPMethods } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import {
   BadRequest,
   type FieldProblem,
@@ -20,7 +20,7 @@ const METHODS: readonly HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 
  */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const nagareError = toNagareError(error);
+    const nagareError = toNagareError(error, request);
     if (nagareError.statusCode >= 500) {
       request.log.error({ err: error }, 'request failed');
     }
@@ -44,7 +44,7 @@ function send(reply: FastifyReply, error: NagareError): FastifyReply {
   return reply.status(error.statusCode).type('application/json; charset=utf-8').send(error.toBody());
 }
 
-function toNagareError(error: FastifyError): NagareError {
+function toNagareError(error: FastifyError, request: FastifyRequest): NagareError {
   if (error instanceof NagareError) return error;
   if (error.validation) return new InvalidRequest(fieldProblems(error));
   switch (error.code) {
@@ -54,7 +54,7 @@ function toNagareError(error: FastifyError): NagareError {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new PayloadTooLarge();
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new UnsupportedMediaType(String(error.message.split(': ').at(-1)));
+      return new UnsupportedMediaType(request.headers['content-type'] ?? '(none)');
   }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) return new BadRequest(error.message);

@@ -126,3 +126,41 @@ describe('rejected requests', () => {
     expect(response.json().error.code).toBe('NAGARE_INVALID_JSON');
   });
 });
+
+describe('rejected bodies', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await buildTestApp();
+    t.app.post('/echo', { schema: { hide: true } }, async (request) => request.body);
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  it('an unsupported content type is 415 NAGARE_UNSUPPORTED_MEDIA_TYPE', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/echo',
+      headers: { 'content-type': 'application/x-unknown' },
+      payload: 'x',
+    });
+    expect(response.statusCode).toBe(415);
+    expect(response.json()).toEqual({
+      error: {
+        code: 'NAGARE_UNSUPPORTED_MEDIA_TYPE',
+        message: 'Unsupported content type: application/x-unknown',
+      },
+    });
+  });
+
+  it('a body over the limit is 413 NAGARE_PAYLOAD_TOO_LARGE', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/echo',
+      headers: { 'content-type': 'application/json' },
+      payload: `"${'x'.repeat(1_100_000)}"`,
+    });
+    expect(response.statusCode).toBe(413);
+    expect(response.json().error.code).toBe('NAGARE_PAYLOAD_TOO_LARGE');
+  });
+});
