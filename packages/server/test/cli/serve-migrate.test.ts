@@ -13,7 +13,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('nagare serve', () => {
+describe.concurrent('nagare serve', () => {
   it('migrates, answers /api/health on a free port, and shuts down cleanly on SIGTERM', async () => {
     const dataDir = join(dir, 'serve-data');
     const child = startCli(['serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir]);
@@ -81,7 +81,7 @@ describe('nagare serve', () => {
   });
 });
 
-describe('nagare migrate', () => {
+describe.concurrent('nagare migrate', () => {
   it('applies the migrations once; a second run is a no-op', async () => {
     const dataDir = join(dir, 'migrate-data');
     const first = await runCli(['migrate', '--data-dir', dataDir]);
