@@ -584,7 +584,7 @@ export function compileDefinitions(definitions: ModdleLike): CompiledApp {
       const body = (bodyOf(ce) ?? '').trim();
       const lang = str(ce.language)?.toLowerCase();
       if (body.startsWith('${') || body.startsWith('#{')) {
-        const feel = body.startsWith('${') ? translateJuel(body) : undefined;
+        const feel = translateJuel(body);
         if (feel === undefined)
           problem(
             C.BadExpression,
@@ -640,11 +640,13 @@ export function compileDefinitions(definitions: ModdleLike): CompiledApp {
     if (n.kind === 'boundary') {
       const host = nodes[n.attachedTo];
       if (!host) {
-        problem(
-          C.BadBoundary,
-          `attached to ${n.attachedTo || 'nothing'}, which is not a step the engine runs`,
-          el,
-        );
+        // A refused host was reported already; only a missing one is a new problem.
+        if (!rawNodes.has(n.attachedTo))
+          problem(
+            C.BadBoundary,
+            `attached to ${n.attachedTo || 'nothing'}, which is not a step the engine runs`,
+            el,
+          );
         continue;
       }
       (host.boundaries as string[]).push(n.id);
@@ -710,9 +712,9 @@ export function compileDefinitions(definitions: ModdleLike): CompiledApp {
       for (const o of n.outgoing) {
         const f = flows[o];
         if (f && !f.condition && !f.isDefault && !refusedConditions.has(o)) {
-          problem(
+          warn(
             C.BadFlow,
-            `outgoing flow ${o} of a splitting exclusive gateway needs a condition or must be the default`,
+            `outgoing flow ${o} of a splitting exclusive gateway has no condition: it counts as true in its turn (later flows are never taken)`,
             el,
           );
         }

@@ -40,13 +40,13 @@ export function compileExpression(
   return { ok: true, expr: { source: trimmed, evaluate } };
 }
 
-const JUEL = /^\$\{([\s\S]*)\}$/;
+const JUEL = /^[$#]\{([\s\S]*)\}$/;
 const JUEL_TOKEN =
-  /\s*(?:(&&|\|\||==|!=|<=|>=|<|>|\(|\))|(-?\d+(?:\.\d+)?)|("[^"\\]*"|'[^'\\]*')|([A-Za-z_][A-Za-z0-9_]*))/y;
+  /\s*(?:(&&|\|\||==|!=|<=|>=|<|>|\(|\)|!)|(-?\d+(?:\.\d+)?)|("[^"\\]*"|'[^'\\]*')|([A-Za-z_][A-Za-z0-9_]*))/y;
 
 /**
  * Translates a trivial JUEL condition (`${amount > 10 && status == "open"}`) to FEEL; anything
- * with calls, property paths, `!`, arithmetic or ternaries is not "trivial" and returns undefined.
+ * with calls, property paths, `!` other than `!name`, arithmetic or ternaries is not "trivial" and returns undefined.
  */
 export function translateJuel(body: string): string | undefined {
   const m = JUEL.exec(body.trim());
@@ -66,6 +66,16 @@ export function translateJuel(body: string): string | undefined {
     // A call (`name(`) is not trivial.
     if (op === '(' && prevIdent) return undefined;
     prevIdent = ident !== undefined;
+    if (op === '!') {
+      // only `!name` is trivial: not(name)
+      JUEL_TOKEN.lastIndex = pos;
+      const next = JUEL_TOKEN.exec(inner);
+      if (!next?.[4]) return undefined;
+      pos = JUEL_TOKEN.lastIndex;
+      out.push(`not(${next[4]})`);
+      prevIdent = true;
+      continue;
+    }
     if (op) out.push(op === '&&' ? 'and' : op === '||' ? 'or' : op === '==' ? '=' : op);
     else if (num) out.push(num);
     else if (str) out.push(str.startsWith("'") ? `"${str.slice(1, -1)}"` : str);

@@ -8,10 +8,11 @@
  * their activity), so the runtime check is a set lookup per token — cycles included.
  *
  * One refinement makes loops that contain J work: a path may not pass through another join
- * (parallel or inclusive) that needs a token only J can give it — one of its incoming flows
- * comes from J, or from a node that the scope's start cannot reach without passing J. A token
- * upstream of such a join cannot get past it before J fires, so it must not hold J back
- * (found by the property tests: a parallel block inside a loop around an inclusive join).
+ * (parallel or inclusive) that cannot get all its tokens before J fires — computed as a
+ * fixpoint from the scope's start events, where a join needs every incoming source (so a join
+ * behind such a join is blocked too). A token upstream of a blocked join cannot get past it
+ * before J fires, so it must not hold J back (found by the property tests: parallel blocks
+ * inside a loop around an inclusive join).
  */
 import type { CompiledFlow, CompiledNode } from '../model/compiled-app.js';
 
@@ -40,24 +41,32 @@ export function inclusiveReachability(
   const out: Record<string, Record<string, ReadonlySet<string>>> = {};
   for (const j of Object.values(nodes)) {
     if (j.kind !== 'inclusive' || j.incoming.length < 2) continue;
-    // nodes the scope's start events reach without passing J
-    const fromStart = new Set<string>();
-    const stack: string[] = Object.values(nodes)
-      .filter((n) => n.kind === 'start' && n.parent === j.parent)
-      .map((n) => n.id);
-    while (stack.length > 0) {
-      const n = stack.pop()!;
-      if (n === j.id || fromStart.has(n)) continue;
-      fromStart.add(n);
-      for (const s of succs.get(n) ?? []) stack.push(s);
+    // Nodes that can get a token without J firing: from the scope's start events, where a
+    // join (parallel or inclusive, several incoming flows) needs every incoming source.
+    const isJoin = (n: CompiledNode): boolean =>
+      (n.kind === 'parallel' || n.kind === 'inclusive') && n.incoming.length > 1;
+    const fromStart = new Set<string>(
+      Object.values(nodes)
+        .filter((n) => n.kind === 'start' && n.parent === j.parent)
+        .map((n) => n.id),
+    );
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const n of Object.values(nodes)) {
+        if (n.id === j.id || n.parent !== j.parent || fromStart.has(n.id)) continue;
+        const sources = (preds.get(n.id) ?? []).filter((p) => p !== j.id);
+        const ok = isJoin(n)
+          ? sources.length === n.incoming.length && sources.every((p) => fromStart.has(p))
+          : sources.some((p) => fromStart.has(p));
+        if (ok) {
+          fromStart.add(n.id);
+          changed = true;
+        }
+      }
     }
     const blocked = (id: string): boolean => {
       const n = nodes[id];
-      if (!n || (n.kind !== 'parallel' && n.kind !== 'inclusive') || n.incoming.length < 2) return false;
-      return n.incoming.some((fid) => {
-        const src = flows[fid]?.source;
-        return src === j.id || (src !== undefined && !fromStart.has(src));
-      });
+      return n !== undefined && isJoin(n) && !fromStart.has(id);
     };
     const perFlow: Record<string, ReadonlySet<string>> = {};
     for (const fid of j.incoming) {

@@ -501,12 +501,20 @@ export class Run {
         message: `no condition of ${node.id} is true and it has no default flow`,
       };
     }
-    if (!node.conditional) return { ok: true, flows: node.defaultFlow ? [node.defaultFlow] : out };
+    const exclusive = node.kind === 'exclusive';
+    if (!node.conditional && !exclusive)
+      return { ok: true, flows: node.defaultFlow ? [node.defaultFlow] : out };
+    // Exclusive choice (an exclusive gateway, or a step whose outgoing flows carry conditions):
+    // in the modeler's order the first true condition wins; at an exclusive gateway a flow
+    // without condition counts as true in its turn (as Camunda 7 does); then the default.
     const ctx = this.contextOf(t);
     for (const fid of out) {
       if (fid === node.defaultFlow) continue;
       const f = this.app.flows[fid]!;
-      if (!f.condition) continue;
+      if (!f.condition) {
+        if (exclusive) return { ok: true, flows: [fid] };
+        continue;
+      }
       const r = f.condition.evaluate(ctx, this.env);
       if (!r.ok)
         return { ok: false, code: IncidentCodes.ConditionFailed, message: `${node.id} → ${fid}: ${r.error}` };

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { BpmnError, CompileError, compile } from '../../src/index.js';
+import { BpmnError, CompileError, compile, decide } from '../../src/index.js';
 import { bpmn, cond, flows } from '../decide/helpers.js';
 
 async function problems(content: string, items?: string) {
@@ -142,11 +142,19 @@ describe('expressions', () => {
     expect(a.flows.c?.condition?.source).toContain('q_amount');
   });
 
-  test('an exclusive split flow without a condition that is not the default is refused', async () => {
-    const ps =
-      await problems(`${S}<bpmn:exclusiveGateway id="g"/><bpmn:endEvent id="a"/><bpmn:endEvent id="b"/>
-      ${flows('s>g', 'g>a')}${cond('c', 'g', 'b', 'true')}`);
-    expect(ps).toEqual([{ code: 'BAD_FLOW', elementId: 'g', elementType: 'bpmn:ExclusiveGateway' }]);
+  test('an exclusive split flow without a condition counts as true in its turn (a warning, as Camunda 7)', async () => {
+    const xml = bpmn(`${S}<bpmn:exclusiveGateway id="g"/><bpmn:endEvent id="a"/><bpmn:endEvent id="b"/>
+      ${cond('c', 'g', 'b', 'false')}${flows('s>g', 'g>a')}`);
+    const a = await compile(xml);
+    expect(a.warnings.map((w) => `${w.code} ${w.elementId}`)).toEqual(['BAD_FLOW g']);
+    const r = decide(a, null, { type: 'StartIssue', issueId: 'x' }, { now: 0 });
+    expect(r.events.find((e) => e.type === 'TokenEnded')).toMatchObject({ node: 'a' });
+  });
+
+  test('#{!approved} (JUEL) becomes not(approved)', async () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: JUEL text, not a template
+    const a = await compile(bpmn(gw('#{!approved}')));
+    expect(a.flows.c?.condition?.source).toBe('not(approved)');
   });
 });
 

@@ -103,6 +103,15 @@ describe('decide on random block-structured models', () => {
     );
   });
 
+  test.each([
+    // found by the property above: parallel blocks inside a loop around an inclusive join
+    '{"k":"par","branches":[{"k":"loop","body":{"k":"par","branches":[{"k":"or","branches":[{"k":"user"},{"k":"user"}]},{"k":"user"}]},"bound":1},{"k":"user"},{"k":"user"}]}',
+    '{"k":"loop","body":{"k":"par","branches":[{"k":"par","branches":[{"k":"user"},{"k":"seq","items":[{"k":"or","branches":[{"k":"user"},{"k":"user"}]}]}]},{"k":"user"},{"k":"user"}]},"bound":1}',
+  ])('regression: %s', async (json) => {
+    const app = await compiled(modelXml(JSON.parse(json)));
+    expect(drive(app, 0, []).final?.status).toBe('completed');
+  });
+
   test('decide is deterministic: the same commands give byte-identical outputs', async () => {
     await fc.assert(
       fc.asyncProperty(
