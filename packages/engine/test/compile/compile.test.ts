@@ -152,7 +152,6 @@ describe('expressions', () => {
   });
 
   test('#{!approved} (JUEL) becomes not(approved)', async () => {
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: JUEL text, not a template
     const a = await compile(bpmn(gw('#{!approved}')));
     expect(a.flows.c?.condition?.source).toBe('not(approved)');
   });
