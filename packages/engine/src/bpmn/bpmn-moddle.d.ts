@@ -23,7 +23,8 @@ declare module 'bpmn-moddle' {
   }
 
   export interface RawBpmnModdle {
-    fromXML(xml: string, typeName?: string, options?: { lax?: boolean }): Promise<RawParseResult>;
+    /** `options` are assigned onto moddle-xml's Reader (`lax`, or an override of its `handler`). */
+    fromXML(xml: string, typeName?: string, options?: Record<string, unknown>): Promise<RawParseResult>;
     toXML(element: unknown, options?: { format?: boolean; preamble?: boolean }): Promise<{ xml: string }>;
     create(type: string, attrs?: Record<string, unknown>): unknown;
     getType(type: string): unknown;

@@ -17,6 +17,15 @@ export const DEFAULT_MAX_BPMN_BYTES = 16 * 1024 * 1024;
 export interface ParseBpmnOptions {
   /** Refuse documents larger than this many UTF-8 bytes (default {@link DEFAULT_MAX_BPMN_BYTES}). */
   maxBytes?: number;
+  /**
+   * Read other tools' files the way bpmn-js does, losing nothing (default false: strict).
+   * Duplicate and illegal ids, references to ids that are not in the document and sequence or
+   * message flows without an end are then warnings (same codes and places) instead of errors;
+   * the elements and references concerned are kept and written back as they were. Malformed
+   * XML, a root other than `bpmn:definitions`, DOCTYPE and the size limit stay errors. For
+   * importing into the modeler and converting; never for compiling, validating or deploying.
+   */
+  lenient?: boolean;
 }
 
 /** The problem that makes the text unparseable before parsing, if any. */

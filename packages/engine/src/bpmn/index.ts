@@ -19,7 +19,7 @@ export {
 export { NAGARE_NS_URI, NAGARE_PREFIX, nagareModdleDescriptor } from './nagare-moddle.js';
 export { type ParsedBpmn, parseBpmn } from './parse.js';
 export { type BpmnCode, BpmnCodes, BpmnError, type BpmnProblem, formatProblem } from './problems.js';
-export { isExternalReference } from './references.js';
+export { isDanglingReference, isExternalReference } from './references.js';
 export { type RoundTripResult, roundTrip } from './round-trip.js';
 export { type SerializeBpmnOptions, serializeBpmn } from './serialize.js';
 export { validateBpmn } from './validate.js';

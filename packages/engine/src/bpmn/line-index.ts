@@ -10,16 +10,21 @@ export interface SourcePosition {
 }
 
 export class LineIndex {
+  readonly #text: string;
   readonly #lineStarts: number[];
-  readonly #idOffsets = new Map<string, number>();
+  /** Offsets of every `id="..."` attribute, by id, in document order. */
+  readonly #idOffsets = new Map<string, number[]>();
 
   constructor(text: string) {
+    this.#text = text;
     this.#lineStarts = [0];
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.#lineStarts.push(i + 1);
-    // First occurrence wins: a duplicate id is reported at its second occurrence by the reader.
     for (const match of text.matchAll(ID_ATTRIBUTE)) {
       const id = match[2] ?? match[3];
-      if (id !== undefined && !this.#idOffsets.has(id)) this.#idOffsets.set(id, match.index + 1);
+      if (id === undefined) continue;
+      const offsets = this.#idOffsets.get(id);
+      if (offsets) offsets.push(match.index + 1);
+      else this.#idOffsets.set(id, [match.index + 1]);
     }
   }
 
@@ -35,10 +40,26 @@ export class LineIndex {
     return { line: low + 1, column: offset - this.#lineStarts[low]! + 1 };
   }
 
-  /** Where the `id="..."` attribute of an element stands, if the id occurs in the text. */
+  /**
+   * Where the first `id="..."` attribute with this id stands, if the id occurs in the text
+   * (first, because a duplicate id is reported at its later occurrences, by the reader).
+   */
   positionOfId(id: string): SourcePosition | undefined {
-    const offset = this.#idOffsets.get(id);
+    const offset = this.#idOffsets.get(id)?.[0];
     return offset === undefined ? undefined : this.positionAt(offset);
+  }
+
+  /**
+   * Where the tag of the `occurrence`-th (0-based) element with this id starts: the position
+   * the reader gives when it reports an id while reading that tag. Attribute values hold no
+   * raw `<`, so the tag starts at the last `<` before its id attribute.
+   */
+  tagPositionOfId(id: string, occurrence: number): SourcePosition | undefined {
+    const offsets = this.#idOffsets.get(id);
+    const offset = offsets?.[occurrence] ?? offsets?.at(-1);
+    if (offset === undefined) return undefined;
+    const start = this.#text.lastIndexOf('<', offset);
+    return this.positionAt(start === -1 ? offset : start);
   }
 }
 

@@ -21,6 +21,10 @@ export interface ModdleTypeDescriptor {
   readonly isGeneric?: boolean;
   readonly ns: { prefix?: string; localName: string; uri?: string; name?: string };
   readonly properties?: readonly ModdlePropertyDescriptor[];
+  /** Properties by local and by prefixed name (`sourceRef`, `bpmn:sourceRef`). */
+  readonly propertiesByName?: Readonly<Record<string, ModdlePropertyDescriptor>>;
+  /** The property holding the element's id (`id` for BPMN and DI elements), if it has one. */
+  readonly idProperty?: ModdlePropertyDescriptor;
 }
 
 export interface ModdleElement {

@@ -13,7 +13,9 @@ export interface ParsedBpmn {
 /**
  * Reads a BPMN 2.0 document (with Nagare's extension and any other vendor's extensions).
  * Throws {@link BpmnError} listing every problem when the document has at least one error:
- * too large, DOCTYPE, malformed XML, not BPMN, duplicate ids, dangling flow ends.
+ * too large, DOCTYPE, malformed XML, not BPMN, duplicate ids, dangling flow ends. With
+ * `{ lenient: true }` the last two are warnings and the document is read whole (see
+ * {@link ParseBpmnOptions.lenient}).
  */
 export async function parseBpmn(xml: string, options?: ParseBpmnOptions): Promise<ParsedBpmn> {
   const { definitions, problems } = await readOrExplain(xml, options);

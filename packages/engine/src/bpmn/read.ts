@@ -1,16 +1,29 @@
 /**
  * The reading pipeline shared by parseBpmn (throws on errors) and validateBpmn (lists them):
- * guard the raw text, let bpmn-moddle read it leniently, then sort every reader remark into
+ * guard the raw text, let bpmn-moddle read it in lax mode, then sort every reader remark into
  * an error or a warning with a line number.
+ *
+ * Strict reading (the default) makes duplicate and illegal ids, flows and boundary events
+ * pointing at nothing, and flows without an end errors. Lenient reading
+ * (`{ lenient: true }`, for importing other tools' files into the modeler) reports the same
+ * problems, with the same codes and places, as warnings, and keeps everything: the element
+ * with a duplicate id (lenient-ids.ts), the dangling reference as written (references.ts).
+ * Malformed XML, another root, DOCTYPE and the size limit are errors in both.
  */
 import type { RawModdleWarning, RawParseResult } from 'bpmn-moddle';
 import { guardSource, type ParseBpmnOptions } from './guard.js';
+import { type IdAnomaly, keepIdAnomalies } from './lenient-ids.js';
 import { LineIndex } from './line-index.js';
 import { BPMN_MODEL_NS_URI, bpmnModdle } from './moddle.js';
 import { type BpmnDefinitions, isModdleElement, type ModdleElement } from './model.js';
 import { BpmnCodes, type BpmnProblem } from './problems.js';
-import { type Locate, problemFromReaderFailure, problemFromReaderWarning } from './reader-messages.js';
-import { settleUnresolvedReference } from './references.js';
+import {
+  idProblem,
+  type Locate,
+  problemFromReaderFailure,
+  problemFromReaderWarning,
+} from './reader-messages.js';
+import { settleUnresolvedReferences } from './references.js';
 import { missingFlowEnds, unresolvedImports } from './structure.js';
 
 export interface ReadResult {
@@ -23,28 +36,41 @@ export async function readBpmn(xml: string, options: ParseBpmnOptions = {}): Pro
   const refused = guardSource(xml, options);
   if (refused) return { problems: [refused] };
 
+  const lenient = options.lenient === true;
   const moddle = bpmnModdle();
+  const anomalies: IdAnomaly[] = [];
+  const hook = lenient ? keepIdAnomalies(anomalies) : undefined;
   let result: RawParseResult;
   try {
-    result = await moddle.fromXML(xml, 'bpmn:Definitions');
+    result = await moddle.fromXML(xml, 'bpmn:Definitions', hook?.readerOptions);
   } catch (error) {
     return { problems: [problemFromFailure(xml, error)] };
+  }
+  if (hook && !hook.installed()) {
+    throw new Error('lenient reading could not hook into the XML reader (has bpmn-moddle changed?)');
   }
   const definitions = result.rootElement as BpmnDefinitions;
   const lines = lazyLineIndex(xml);
   const locate = locator(lines);
-  const problems: BpmnProblem[] = [];
+  const problems: BpmnProblem[] = anomalies.map((anomaly) =>
+    idProblem(
+      anomaly.kind,
+      anomaly.id,
+      'warning',
+      lines().tagPositionOfId(anomaly.id, anomaly.occurrence) ?? {},
+    ),
+  );
   for (const warning of result.warnings) {
-    const problem = isUnresolvedReference(warning)
-      ? settleUnresolvedReference(warning, { moddle, definitions, elementsById: result.elementsById, locate })
-      : problemFromReaderWarning(warning, locate);
-    if (problem) problems.push(problem);
+    if (!isUnresolvedReference(warning)) problems.push(problemFromReaderWarning(warning, locate));
   }
+  const references = { moddle, definitions, elementsById: result.elementsById, locate, lenient };
+  problems.push(...settleUnresolvedReferences(result.references, references));
   problems.push(...unresolvedImports(definitions, xml, lines));
-  problems.push(...missingFlowEnds(definitions, locate, problems));
+  problems.push(...missingFlowEnds(definitions, locate, problems, lenient ? 'warning' : 'error'));
   return { definitions, problems };
 }
 
+/** Settled from the reader's list of references instead (see references.ts). */
 function isUnresolvedReference(warning: RawModdleWarning): boolean {
   return warning.message.startsWith('unresolved reference <');
 }

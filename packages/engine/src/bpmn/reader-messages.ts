@@ -42,25 +42,9 @@ export function problemFromReaderWarning(warning: RawModdleWarning, locate: Loca
   const { detail, line, column } = splitReaderMessage(warning.message);
   const at = line === undefined ? locate(warning.element) : { line, column };
   const duplicate = /^duplicate ID <([^>]*)>/.exec(detail);
-  if (duplicate) {
-    return {
-      severity: 'error',
-      code: BpmnCodes.duplicateId,
-      message: `The id "${duplicate[1]}" is used by more than one element.`,
-      elementId: duplicate[1]!,
-      ...at,
-    };
-  }
+  if (duplicate) return idProblem('duplicate', duplicate[1]!, 'error', at);
   const illegal = /^illegal ID <([^>]*)>/.exec(detail);
-  if (illegal) {
-    return {
-      severity: 'error',
-      code: BpmnCodes.invalidId,
-      message: `"${illegal[1]}" is not a valid id (an id is an XML name: a letter or "_" first, then letters, digits, ".", "-" or "_").`,
-      elementId: illegal[1]!,
-      ...at,
-    };
-  }
+  if (illegal) return idProblem('illegal', illegal[1]!, 'error', at);
   if (MALFORMED.some((pattern) => pattern.test(detail))) {
     return { severity: 'error', code: BpmnCodes.malformedXml, message: `Malformed XML: ${detail}.`, ...at };
   }
@@ -95,6 +79,25 @@ export function problemFromReaderWarning(warning: RawModdleWarning, locate: Loca
     };
   }
   return { severity: 'warning', code: BpmnCodes.readerWarning, message: detail, ...at };
+}
+
+/**
+ * A duplicate or illegal id: an error when the reader skipped the element (strict reading), a
+ * warning when it was kept (lenient reading).
+ */
+export function idProblem(
+  kind: 'duplicate' | 'illegal',
+  id: string,
+  severity: BpmnProblem['severity'],
+  at: Pick<BpmnProblem, 'line' | 'column'>,
+): BpmnProblem {
+  const kept = severity === 'warning' ? ' (the element is kept, as written)' : '';
+  const message =
+    kind === 'duplicate'
+      ? `The id "${id}" is used by more than one element${kept}.`
+      : `"${id}" is not a valid id (an id is an XML name: a letter or "_" first, then letters, digits, ".", "-" or "_")${kept}.`;
+  const code = kind === 'duplicate' ? BpmnCodes.duplicateId : BpmnCodes.invalidId;
+  return { severity, code, message, elementId: id, ...at };
 }
 
 /** A problem for the error that made the reader give up. */

@@ -1,6 +1,7 @@
 /**
  * One round trip of a document, as the corpus test and the conformance report run it: read,
  * write, read again, and compare the two reads' signatures. Pure: the caller reads the file.
+ * `{ lenient: true }` reads both times leniently (see ParseBpmnOptions).
  */
 import type { ParseBpmnOptions } from './guard.js';
 import { diffModelSignatures, type ModelSignature, modelSignature } from './model-signature.js';
@@ -9,10 +10,16 @@ import { BpmnError, type BpmnProblem } from './problems.js';
 import { serializeBpmn } from './serialize.js';
 
 export type RoundTripResult =
-  /** Read, written and read again with an equal signature. */
-  | { status: 'same'; signature: ModelSignature; warnings: BpmnProblem[] }
+  /** Read, written (`written`) and read again with an equal signature. */
+  | { status: 'same'; signature: ModelSignature; warnings: BpmnProblem[]; written: string }
   /** The second read differs from the first: `differences` says how. */
-  | { status: 'changed'; signature: ModelSignature; warnings: BpmnProblem[]; differences: string[] }
+  | {
+      status: 'changed';
+      signature: ModelSignature;
+      warnings: BpmnProblem[];
+      written: string;
+      differences: string[];
+    }
   /** The document has errors (parseBpmn refused it): nothing to round-trip. */
   | { status: 'refused'; problems: readonly BpmnProblem[] };
 
@@ -27,9 +34,10 @@ export async function roundTrip(xml: string, options?: ParseBpmnOptions): Promis
   const signature = modelSignature(first.definitions);
   const written = await serializeBpmn(first);
   // The written text may be larger than the input (indentation): no size limit on the re-read.
-  const second = await parseBpmn(written, { maxBytes: Number.MAX_SAFE_INTEGER });
+  // Read back the way it was read: leniently written problems are still there.
+  const second = await parseBpmn(written, { maxBytes: Number.MAX_SAFE_INTEGER, lenient: options?.lenient });
   const differences = diffModelSignatures(signature, modelSignature(second.definitions));
   return differences.length === 0
-    ? { status: 'same', signature, warnings: first.warnings }
-    : { status: 'changed', signature, warnings: first.warnings, differences };
+    ? { status: 'same', signature, warnings: first.warnings, written }
+    : { status: 'changed', signature, warnings: first.warnings, written, differences };
 }

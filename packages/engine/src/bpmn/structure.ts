@@ -2,8 +2,9 @@
  * Checks bpmn-moddle does not make. Imports: the engine does no I/O, so an imported document
  * (a DMN decision, another BPMN file) is never loaded; each import is noted as a warning.
  * Structure: a sequence or message flow must name both its
- * source and its target. (A flow naming an id that does not exist is reported as an unknown
- * reference while reading; this catches the attribute left out altogether.)
+ * source and its target (an error when reading strictly, a warning when leniently). (A flow
+ * naming an id that does not exist is reported as an unknown reference while reading; this
+ * catches the attribute left out altogether.)
  */
 import type { LineIndex } from './line-index.js';
 import type { BpmnDefinitions } from './model.js';
@@ -15,6 +16,7 @@ export function missingFlowEnds(
   definitions: BpmnDefinitions,
   locate: Locate,
   known: readonly BpmnProblem[],
+  severity: BpmnProblem['severity'],
 ): BpmnProblem[] {
   const reported = new Set(
     known.filter((p) => p.code === BpmnCodes.unknownReference).map((p) => p.elementId),
@@ -25,7 +27,7 @@ export function missingFlowEnds(
     const missing = ['sourceRef', 'targetRef'].filter((end) => element[end] === undefined);
     if (missing.length === 0 || reported.has(element.id)) return;
     problems.push({
-      severity: 'error',
+      severity,
       code: BpmnCodes.missingReference,
       message: `${element.$type} "${element.id ?? ''}" has no ${missing.join(' and no ')}.`,
       ...locate(element),

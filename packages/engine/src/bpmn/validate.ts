@@ -5,9 +5,14 @@ import type { BpmnProblem } from './problems.js';
 /**
  * Every error and warning in a BPMN document, in document order where known. Never throws for
  * bad input: even a failure we did not foresee comes back as a `BPMN_UNREADABLE` problem.
+ * Always the strict check: a `lenient` option is ignored (what lenient reading tolerates is
+ * exactly what validation is there to report).
  */
-export async function validateBpmn(xml: string, options?: ParseBpmnOptions): Promise<BpmnProblem[]> {
-  const { problems } = await readOrExplain(xml, options);
+export async function validateBpmn(
+  xml: string,
+  options?: Omit<ParseBpmnOptions, 'lenient'>,
+): Promise<BpmnProblem[]> {
+  const { problems } = await readOrExplain(xml, { ...options, lenient: false });
   return sortByPosition(problems);
 }
 

@@ -1,10 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BpmnError, type BpmnProblem, parseBpmn, serializeBpmn, validateBpmn } from '../../src/index.js';
+import {
+  BpmnError,
+  type BpmnProblem,
+  isDanglingReference,
+  many,
+  type ParseBpmnOptions,
+  parseBpmn,
+  roundTrip,
+  serializeBpmn,
+  validateBpmn,
+} from '../../src/index.js';
 import { bpmnDocument } from './fixtures.js';
 
 /** The problems parseBpmn throws with (fails the test if it does not throw a BpmnError). */
-async function refusal(xml: string, options?: { maxBytes?: number }): Promise<readonly BpmnProblem[]> {
+async function refusal(xml: string, options?: ParseBpmnOptions): Promise<readonly BpmnProblem[]> {
   const error = await parseBpmn(xml, options).then(
     () => undefined,
     (e: unknown) => e,
@@ -213,6 +223,145 @@ describe('bad input', () => {
     // then
     expect(warnings).toEqual([expect.objectContaining({ code: 'BPMN_EXTERNAL_REFERENCE', elementId: 'O' })]);
     expect(await serializeBpmn({ definitions })).toContain('<bpmn:inMessageRef>other:M1</bpmn:inMessageRef>');
+  });
+});
+
+/** Reads leniently, writes, and checks the round trip is unchanged; returns the read and the text. */
+async function lenientRead(xml: string) {
+  const parsed = await parseBpmn(xml, { lenient: true });
+  const written = await serializeBpmn(parsed);
+  const again = await roundTrip(xml, { lenient: true });
+  expect(again.status === 'changed' ? again.differences : []).toEqual([]);
+  expect(again.status).toBe('same');
+  return { ...parsed, written };
+}
+
+describe('bad input, read leniently (import into the modeler, convert --lenient)', () => {
+  it('keeps both elements with a duplicate id, with a warning at the second', async () => {
+    // given
+    const xml = bpmnDocument('<bpmn:task id="Task_1" name="one" />\n<bpmn:task id="Task_1" name="two" />');
+
+    // when
+    const { definitions, warnings, written } = await lenientRead(xml);
+
+    // then the same problem as the strict reading, as a warning
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        code: 'BPMN_DUPLICATE_ID',
+        elementId: 'Task_1',
+        line: 5,
+        column: 1,
+        severity: 'warning',
+      }),
+    ]);
+    const process = many(definitions, 'rootElements')[0]!;
+    expect(many(process, 'flowElements').map((e) => [e.id, e.name])).toEqual([
+      ['Task_1', 'one'],
+      ['Task_1', 'two'],
+    ]);
+    expect(written).toContain('<bpmn:task id="Task_1" name="one" />');
+    expect(written).toContain('<bpmn:task id="Task_1" name="two" />');
+  });
+
+  it('keeps the content of an element with a duplicate id, and reports duplicates inside it', async () => {
+    // given a sub-process repeated whole: the strict reading would skip the second with its content
+    const sub = '<bpmn:subProcess id="Sub"><bpmn:task id="Inner" /></bpmn:subProcess>';
+    const xml = bpmnDocument(`${sub}\n${sub.replace('<bpmn:task', '<bpmn:userTask')}`);
+
+    // when
+    const { warnings, written } = await lenientRead(xml);
+
+    // then
+    expect(warnings.map((p) => [p.code, p.elementId, p.line, p.column])).toEqual([
+      ['BPMN_DUPLICATE_ID', 'Sub', 5, 1],
+      ['BPMN_DUPLICATE_ID', 'Inner', 5, 27],
+    ]);
+    expect(written).toContain('<bpmn:userTask id="Inner" />');
+    expect((await validateBpmn(xml)).map((p) => [p.severity, p.code, p.elementId])).toEqual([
+      ['error', 'BPMN_DUPLICATE_ID', 'Sub'],
+    ]);
+  });
+
+  it('keeps an element whose id is not an XML name, with a warning', async () => {
+    const { warnings, written } = await lenientRead(bpmnDocument('<bpmn:task id="1st task" />'));
+
+    expect(warnings).toEqual([
+      expect.objectContaining({ code: 'BPMN_INVALID_ID', severity: 'warning', line: 4, column: 1 }),
+    ]);
+    expect(written).toContain('<bpmn:task id="1st task" />');
+  });
+
+  it('keeps a sequence flow whose target does not exist, with the target written as it was', async () => {
+    // given
+    const xml = bpmnDocument(flows.replace('targetRef="End"', 'targetRef="Nowhere"'));
+
+    // when
+    const { definitions, warnings, written } = await lenientRead(xml);
+
+    // then
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        code: 'BPMN_UNKNOWN_REFERENCE',
+        elementId: 'Flow_1',
+        line: 6,
+        severity: 'warning',
+      }),
+    ]);
+    expect(warnings[0]?.message).toContain('"Nowhere" as its targetRef');
+    expect(written).toContain('<bpmn:sequenceFlow id="Flow_1" sourceRef="Start" targetRef="Nowhere" />');
+    const flow = many(many(definitions, 'rootElements')[0]!, 'flowElements').find((e) => e.id === 'Flow_1')!;
+    expect(isDanglingReference(flow.targetRef)).toBe(true);
+    expect(isDanglingReference(flow.sourceRef)).toBe(false);
+  });
+
+  it('keeps a sequence flow without a source, with a warning', async () => {
+    const { warnings, written } = await lenientRead(bpmnDocument(flows.replace('sourceRef="Start" ', '')));
+
+    expect(warnings).toEqual([
+      expect.objectContaining({ code: 'BPMN_MISSING_REFERENCE', elementId: 'Flow_1', severity: 'warning' }),
+    ]);
+    expect(written).toContain('<bpmn:sequenceFlow id="Flow_1" targetRef="End" />');
+  });
+
+  it('keeps a dangling reference the strict reading drops, in its place in the list', async () => {
+    // given a lane that lists a step that does not exist, between two that do
+    const lanes = `<bpmn:laneSet id="LaneSet_1"><bpmn:lane id="Lane_1">
+<bpmn:flowNodeRef>Start</bpmn:flowNodeRef><bpmn:flowNodeRef>Ghost</bpmn:flowNodeRef><bpmn:flowNodeRef>End</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>`;
+
+    // when
+    const { warnings, written } = await lenientRead(bpmnDocument(`${lanes}\n${flows}`));
+
+    // then
+    expect(warnings).toEqual([
+      expect.objectContaining({ code: 'BPMN_UNKNOWN_REFERENCE', severity: 'warning', elementId: 'Lane_1' }),
+    ]);
+    expect(written.replace(/\s+/g, '')).toContain(
+      '<bpmn:flowNodeRef>Start</bpmn:flowNodeRef><bpmn:flowNodeRef>Ghost</bpmn:flowNodeRef><bpmn:flowNodeRef>End</bpmn:flowNodeRef>',
+    );
+  });
+
+  it('still refuses what is not a BPMN document at all', async () => {
+    const lenient = { lenient: true };
+    const bomb = '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "a">]>\n<x/>';
+
+    expect((await refusal(bpmnDocument('<bpmn:task id="T">\n</bpmn:userTask>'), lenient))[0]?.code).toBe(
+      'BPMN_MALFORMED_XML',
+    );
+    expect((await refusal('<project xmlns="urn:maven" />', lenient))[0]?.code).toBe('BPMN_NOT_BPMN');
+    expect((await refusal(bomb, lenient))[0]?.code).toBe('BPMN_DOCTYPE_FORBIDDEN');
+    expect((await refusal(bpmnDocument(''), { ...lenient, maxBytes: 10 }))[0]?.code).toBe('BPMN_TOO_LARGE');
+  });
+
+  it('does not change validateBpmn, which stays the strict check', async () => {
+    // given
+    const xml = bpmnDocument(flows.replace('targetRef="End"', 'targetRef="Nowhere"'));
+    const options: ParseBpmnOptions = { lenient: true };
+
+    // then
+    expect((await validateBpmn(xml, options)).map((p) => [p.severity, p.code])).toEqual([
+      ['error', 'BPMN_UNKNOWN_REFERENCE'],
+    ]);
+    await expect(parseBpmn(xml)).rejects.toBeInstanceOf(BpmnError);
   });
 });
 

@@ -23,4 +23,14 @@ describe('LineIndex', () => {
     expect(new LineIndex(text).positionOfId('X')).toEqual({ line: 3, column: 3 });
     expect(new LineIndex(text).positionOfId('Y')).toBeUndefined();
   });
+
+  it('finds the tag of a later element with the same id', () => {
+    const text = '<a id="X"/>\n  <b\n  id="X"/><c id="X"/>';
+    const lines = new LineIndex(text);
+
+    expect(lines.tagPositionOfId('X', 0)).toEqual({ line: 1, column: 1 });
+    expect(lines.tagPositionOfId('X', 1)).toEqual({ line: 2, column: 3 });
+    expect(lines.tagPositionOfId('X', 2)).toEqual({ line: 3, column: 11 });
+    expect(lines.tagPositionOfId('Y', 0)).toBeUndefined();
+  });
 });
