@@ -15,6 +15,7 @@ export const CompileCodes = {
   BadBoundary: 'BAD_BOUNDARY_EVENT',
   BadEventGateway: 'BAD_EVENT_GATEWAY',
   BadSubProcess: 'BAD_SUB_PROCESS',
+  BadMultiInstance: 'BAD_MULTI_INSTANCE',
   UnknownDataItem: 'UNKNOWN_DATA_ITEM',
   BadDeadline: 'BAD_DEADLINE',
 } as const;

@@ -56,6 +56,18 @@ const FEEL_LANGUAGES = new Set([
   'https://www.omg.org/spec/dmn/20191111/feel/',
 ]);
 
+const MI_ACTIVITIES = new Set([
+  'bpmn:SubProcess',
+  'bpmn:UserTask',
+  'bpmn:ServiceTask',
+  'bpmn:SendTask',
+  'bpmn:ScriptTask',
+  'bpmn:BusinessRuleTask',
+  'bpmn:Task',
+  'bpmn:ManualTask',
+  'bpmn:ReceiveTask',
+]);
+
 const TASK_JOB_TYPES = new Set([
   'bpmn:ServiceTask',
   'bpmn:SendTask',
@@ -235,6 +247,28 @@ export function compileDefinitions(definitions: ModdleLike): CompiledApp {
     return spec;
   };
 
+  /** multiInstanceLoopCharacteristics → spec; undefined (with a problem) when it cannot run. */
+  const miOf = (loop: ModdleLike, el: ModdleLike): MultiInstanceSpec | undefined => {
+    if (loop.$type !== 'bpmn:MultiInstanceLoopCharacteristics') {
+      refuse(el, `${loop.$type} is not run; use multiInstanceLoopCharacteristics`);
+      return undefined;
+    }
+    const card = bodyOf(loop.loopCardinality);
+    if (!card) {
+      problem(C.BadMultiInstance, 'a multi-instance step needs loopCardinality (a FEEL number or list)', el);
+      return undefined;
+    }
+    const cardinality = expr(card.trim().replace(/^=/, ''), 'value', el, 'loopCardinality');
+    if (!cardinality) return undefined;
+    const m: Mutable<MultiInstanceSpec> = { sequential: loop.isSequential === true, cardinality };
+    const cc = bodyOf(loop.completionCondition);
+    if (cc) {
+      const ce = expr(cc.trim().replace(/^=/, ''), 'condition', el, 'completionCondition');
+      if (ce) m.completionCondition = ce;
+    }
+    return m;
+  };
+
   const refuse = (el: ModdleLike, why: string): void => {
     problem(C.Unsupported, `${el.$type} is not run by the engine${why ? `: ${why}` : ''}`, el);
   };
@@ -272,9 +306,14 @@ export function compileDefinitions(definitions: ModdleLike): CompiledApp {
         continue;
       }
       const loop = el.loopCharacteristics as ModdleLike | undefined;
-      if (loop && t !== 'bpmn:SubProcess') {
-        refuse(el, `${loop.$type} on a ${t} is not run; wrap the step in a multi-instance sub-process`);
-        continue;
+      let mi: MultiInstanceSpec | undefined;
+      if (loop) {
+        if (!MI_ACTIVITIES.has(t)) {
+          refuse(el, `${loop.$type} on a ${t} is not run`);
+          continue;
+        }
+        mi = miOf(loop, el);
+        if (!mi) continue;
       }
       const automation = ext(el, 'nagare:Automation');
       const isUpdateData = automation?.type === 'updateData';
@@ -496,31 +535,6 @@ export function compileDefinitions(definitions: ModdleLike): CompiledApp {
             refuse(el, 'event sub-processes are not run');
             break;
           }
-          let mi: MultiInstanceSpec | undefined;
-          if (loop) {
-            if (loop.$type !== 'bpmn:MultiInstanceLoopCharacteristics') {
-              refuse(el, `${loop.$type} is not run; use multiInstanceLoopCharacteristics`);
-              break;
-            }
-            const card = bodyOf(loop.loopCardinality);
-            if (!card) {
-              problem(
-                C.BadSubProcess,
-                'a multi-instance sub-process needs loopCardinality (a FEEL number or list)',
-                el,
-              );
-              break;
-            }
-            const cardinality = expr(card.trim().replace(/^=/, ''), 'value', el, 'loopCardinality');
-            if (!cardinality) break;
-            const m: Mutable<MultiInstanceSpec> = { sequential: loop.isSequential === true, cardinality };
-            const cc = bodyOf(loop.completionCondition);
-            if (cc) {
-              const ce = expr(cc.trim().replace(/^=/, ''), 'condition', el, 'completionCondition');
-              if (ce) m.completionCondition = ce;
-            }
-            mi = m;
-          }
           const starts = arr(el, 'flowElements').filter((c) => c.$type === 'bpmn:StartEvent');
           if (starts.length !== 1) {
             problem(
@@ -543,6 +557,8 @@ export function compileDefinitions(definitions: ModdleLike): CompiledApp {
         default:
           refuse(el, t === 'bpmn:CallActivity' ? 'call activities are not supported yet' : '');
       }
+      const made = nodes[id];
+      if (mi && made && made.kind !== 'subProcess') made.mi = mi;
     }
   };
   visit(proc, null);

@@ -294,7 +294,7 @@ function jobFailed(run: Run, state: IssueState, c: JobFailed): DecideResult | un
   const node = run.app.nodes[w.node];
   if (!t || !node) return undefined;
   const b = run.errorBoundary(node, code);
-  if (b) run.triggerBoundary(t, b);
+  if (b) run.triggerBoundary(run.hostOf(t), b);
   else {
     const retry = c.retryable === false ? ' (not retryable)' : '';
     run.raiseIncident(

@@ -108,6 +108,19 @@ export class Run {
     return ctx;
   }
 
+  /** True for a token that runs one instance of a multi-instance task (inside its scope). */
+  isInstance(t: Token, node: CompiledNode): boolean {
+    return t.scope !== undefined && node.kind !== 'subProcess' && this.d.scopes[t.scope]?.node === node.id;
+  }
+
+  /** The token that owns the step's boundary events: the outer token for a multi-instance task's instance. */
+  hostOf(t: Token): Token {
+    const node = this.app.nodes[t.node];
+    if (!node?.mi || !this.isInstance(t, node)) return t;
+    const scope = this.d.scopes[t.scope!];
+    return (scope && this.d.tokens[scope.token]) ?? t;
+  }
+
   // --- the loop ----------------------------------------------------------------------------------
 
   /** Runs until every token waits; then ends the issue if no token is left. */
@@ -161,6 +174,14 @@ export class Run {
       );
       return;
     }
+    // A multi-instance task: the token arriving from outside starts the instances; each
+    // instance token runs the task itself inside its scope (boundaries stay on the outer token).
+    const instance = node.mi !== undefined && node.kind !== 'subProcess' && this.isInstance(t, node);
+    if (node.mi && node.kind !== 'subProcess' && !instance) {
+      if (!this.armBoundaries(t, node)) return;
+      this.startMultiInstance(t, node);
+      return;
+    }
     switch (node.kind) {
       case 'start':
       case 'pass':
@@ -204,13 +225,13 @@ export class Run {
           return;
         }
       case 'userTask':
-        if (!this.armBoundaries(t, node)) return;
+        if (!instance && !this.armBoundaries(t, node)) return;
         {
           this.openTask(t, node);
           return;
         }
       case 'job':
-        if (!this.armBoundaries(t, node)) return;
+        if (!instance && !this.armBoundaries(t, node)) return;
         {
           this.scheduleJob(t, node);
           return;
@@ -225,7 +246,7 @@ export class Run {
         return;
       }
       case 'messageCatch':
-        if (!this.armBoundaries(t, node)) return;
+        if (!instance && !this.armBoundaries(t, node)) return;
         {
           this.subscribe(t, node.id, node.key);
           return;
@@ -529,6 +550,12 @@ export class Run {
   }
 
   leave(t: Token, node: CompiledNode, chosenFlow?: string): void {
+    if (node.mi && this.isInstance(t, node)) {
+      // one instance of a multi-instance task is done; the outer token moves on when all are
+      this.emit({ type: 'TokenEnded', token: t.id, node: node.id });
+      this.tokenGone(t.scope);
+      return;
+    }
     let flows: readonly string[];
     if (chosenFlow !== undefined) flows = [chosenFlow];
     else {
@@ -732,20 +759,21 @@ export class Run {
 
   private startScope(
     t: Token,
-    node: SubProcessNode,
+    node: CompiledNode,
     vars: Readonly<Record<string, unknown>> | undefined,
   ): void {
+    const start = node.kind === 'subProcess' ? node.start : node.id;
     const scope = this.d.next + 1;
     const startToken = scope + 1;
     this.emit(
       vars
-        ? { type: 'ScopeStarted', scope, node: node.id, token: t.id, start: node.start, startToken, vars }
-        : { type: 'ScopeStarted', scope, node: node.id, token: t.id, start: node.start, startToken },
+        ? { type: 'ScopeStarted', scope, node: node.id, token: t.id, start, startToken, vars }
+        : { type: 'ScopeStarted', scope, node: node.id, token: t.id, start, startToken },
     );
     this.enqueue(startToken);
   }
 
-  private startMultiInstance(t: Token, node: SubProcessNode): void {
+  private startMultiInstance(t: Token, node: CompiledNode): void {
     const mi = node.mi!;
     const r = mi.cardinality.evaluate(this.contextOf(t), this.env);
     if (!r.ok) {
@@ -783,7 +811,7 @@ export class Run {
   afterInstance(parent: Token): void {
     const node = this.app.nodes[parent.node];
     const mi = parent.mi;
-    if (node?.kind !== 'subProcess' || !node.mi || !mi) return;
+    if (!node?.mi || !mi) return;
     if (node.mi.completionCondition) {
       const active = mi.started - mi.completed;
       const ctx = {

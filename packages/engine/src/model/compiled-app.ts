@@ -90,6 +90,11 @@ interface NodeBase {
   /** True when at least one outgoing flow has a condition (then the first true one wins, else the default). */
   readonly conditional: boolean;
   readonly defaultFlow?: string;
+  /**
+   * Multi-instance (activities only): the step runs once per instance, each in its own scope
+   * instance whose local variables are `loopCounter` and `item`.
+   */
+  readonly mi?: MultiInstanceSpec;
 }
 
 export interface StartNode extends NodeBase {
@@ -137,7 +142,6 @@ export interface MessageCatchNode extends NodeBase {
 export interface SubProcessNode extends NodeBase {
   readonly kind: 'subProcess';
   readonly start: string;
-  readonly mi?: MultiInstanceSpec;
 }
 export interface BoundaryNode extends NodeBase {
   readonly kind: 'boundary';

@@ -200,3 +200,99 @@ describe('multi-instance sub-process', () => {
     expect(retry.effects).toEqual([{ type: 'OpenTask', seq: 2, node: 'work' }]);
   });
 });
+
+describe('multi-instance tasks', () => {
+  const miTask = (tag: string, seq: boolean, card: string, extra = '') =>
+    `<bpmn:${tag} id="each"><bpmn:multiInstanceLoopCharacteristics isSequential="${seq}"><bpmn:loopCardinality>${card}</bpmn:loopCardinality>${extra}</bpmn:multiInstanceLoopCharacteristics></bpmn:${tag}>`;
+
+  test('a parallel multi-instance human step opens one task per row; it is done when all are', async () => {
+    const d = new Driver(
+      await app(
+        `<bpmn:startEvent id="s"/>${miTask('userTask', false, 'rows')}<bpmn:endEvent id="e"/>${flows('s>each', 'each>e')}`,
+        {
+          items: ITEMS,
+        },
+      ),
+    );
+    const r = d.start({ rows: ['ann', 'bob'] });
+    expect(r.effects).toEqual([
+      { type: 'OpenTask', seq: 1, node: 'each' },
+      { type: 'OpenTask', seq: 2, node: 'each' },
+    ]);
+    expect(Object.values(r.state?.scopes ?? {}).map((s) => s.vars)).toEqual([
+      { loopCounter: 1, item: 'ann' },
+      { loopCounter: 2, item: 'bob' },
+    ]);
+    expect(d.run({ type: 'CompleteTask', seq: 2, operator: 'bob' }).state?.status).toBe('active');
+    const done = d.run({ type: 'CompleteTask', seq: 1, operator: 'ann' });
+    expect(done.events.map((e) => e.type)).toEqual([
+      'TaskCompleted',
+      'TokenEnded',
+      'ScopeEnded',
+      'FlowTaken',
+      'TokenEnded',
+      'IssueEnded',
+    ]);
+  });
+
+  test('a sequential multi-instance job runs one job after the other, each with its item', async () => {
+    const d = new Driver(
+      await app(
+        `<bpmn:startEvent id="s"/>${miTask('serviceTask', true, 'rows')}<bpmn:endEvent id="e"/>${flows('s>each', 'each>e')}`,
+        {
+          items: ITEMS,
+        },
+      ),
+    );
+    expect(d.start({ rows: [1, 2] }).effects).toEqual([
+      {
+        type: 'ScheduleJob',
+        seq: 1,
+        node: 'each',
+        automation: { type: 'service', configs: {} },
+        idempotencyKey: 'I1:1',
+      },
+    ]);
+    const second = d.run({ type: 'JobSucceeded', seq: 1 });
+    expect(second.effects.map((e) => e.type)).toEqual(['ScheduleJob']);
+    expect(Object.values(second.state?.scopes ?? {})[0]?.vars).toEqual({ loopCounter: 2, item: 2 });
+    expect(d.run({ type: 'JobSucceeded', seq: 2 }).state?.status).toBe('completed');
+  });
+
+  test('an error boundary on a multi-instance job interrupts every instance', async () => {
+    const d = new Driver(
+      await app(
+        `<bpmn:startEvent id="s"/>${miTask('serviceTask', false, '3')}
+         <bpmn:boundaryEvent id="err" attachedToRef="each"><bpmn:errorEventDefinition/></bpmn:boundaryEvent>
+         <bpmn:endEvent id="e"/><bpmn:endEvent id="eErr"/>${flows('s>each', 'each>e', 'err>eErr')}`,
+        { items: ITEMS },
+      ),
+    );
+    d.start();
+    const r = d.run({ type: 'JobFailed', seq: 2, error: { message: 'boom' } });
+    expect(r.effects).toEqual([
+      { type: 'CancelJob', seq: 1, node: 'each' },
+      { type: 'CancelJob', seq: 3, node: 'each' },
+      { type: 'EndIssue', status: 'completed' },
+    ]);
+    expect(r.events.find((e) => e.type === 'TokenEnded')).toMatchObject({ node: 'eErr' });
+  });
+
+  test('a timer boundary on a multi-instance human step is armed once, on the step', async () => {
+    const d = new Driver(
+      await app(
+        `<bpmn:startEvent id="s"/>${miTask('userTask', false, '2')}
+         <bpmn:boundaryEvent id="late" attachedToRef="each"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>
+         <bpmn:endEvent id="e"/><bpmn:endEvent id="eLate"/>${flows('s>each', 'each>e', 'late>eLate')}`,
+        { items: ITEMS },
+      ),
+    );
+    expect(d.start().effects.map((e) => `${e.type}#${'seq' in e ? e.seq : ''}`)).toEqual([
+      'ScheduleTimer#1',
+      'OpenTask#2',
+      'OpenTask#3',
+    ]);
+    const r = d.run({ type: 'TimerFired', seq: 1 });
+    expect(r.effects.map((e) => e.type)).toEqual(['CloseTask', 'CloseTask', 'EndIssue']);
+  });
+});

@@ -6,16 +6,24 @@
 import fc from 'fast-check';
 
 export type Block =
-  | { readonly k: 'user' | 'job' | 'timer' | 'pass' | 'update' }
+  | { readonly k: 'user' | 'job' | 'timer' | 'pass' | 'update' | 'miUser' | 'miJobSeq' }
   | { readonly k: 'seq'; readonly items: readonly Block[] }
   | { readonly k: 'par' | 'xor' | 'or'; readonly branches: readonly Block[] }
   | { readonly k: 'loop'; readonly body: Block; readonly bound: number }
-  | { readonly k: 'sub'; readonly body: Block };
+  | { readonly k: 'sub' | 'miSub'; readonly body: Block };
 
 export const blockArb: fc.Arbitrary<Block> = fc.letrec<{ block: Block }>((tie) => ({
   block: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    fc.constantFrom<Block>({ k: 'user' }, { k: 'job' }, { k: 'timer' }, { k: 'pass' }, { k: 'update' }),
+    fc.constantFrom<Block>(
+      { k: 'user' },
+      { k: 'job' },
+      { k: 'timer' },
+      { k: 'pass' },
+      { k: 'update' },
+      { k: 'miUser' },
+      { k: 'miJobSeq' },
+    ),
     fc.record({
       k: fc.constant('seq' as const),
       items: fc.array(tie('block'), { minLength: 1, maxLength: 3 }),
@@ -25,7 +33,7 @@ export const blockArb: fc.Arbitrary<Block> = fc.letrec<{ block: Block }>((tie) =
       branches: fc.array(tie('block'), { minLength: 2, maxLength: 3 }),
     }),
     fc.record({ k: fc.constant('loop' as const), body: tie('block'), bound: fc.integer({ min: 1, max: 3 }) }),
-    fc.record({ k: fc.constant('sub' as const), body: tie('block') }),
+    fc.record({ k: fc.constantFrom('sub' as const, 'miSub' as const), body: tie('block') }),
   ),
 })).block;
 
@@ -68,6 +76,16 @@ export function modelXml(root: Block): string {
           out.push(
             `<bpmn:intermediateCatchEvent id="${x}"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1M</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>`,
           );
+        return { entry: x, exit: x };
+      }
+      case 'miUser':
+      case 'miJobSeq': {
+        const x = id(b.k);
+        const tag = b.k === 'miUser' ? 'userTask' : 'serviceTask';
+        const seq = b.k === 'miJobSeq';
+        out.push(
+          `<bpmn:${tag} id="${x}"><bpmn:multiInstanceLoopCharacteristics isSequential="${seq}"><bpmn:loopCardinality>r</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics></bpmn:${tag}>`,
+        );
         return { entry: x, exit: x };
       }
       case 'update': {
@@ -124,8 +142,13 @@ export function modelXml(root: Block): string {
         flow(again, exit, '', out_);
         return { entry: reset, exit };
       }
-      case 'sub': {
+      case 'sub':
+      case 'miSub': {
         const s = id('sub');
+        const loop =
+          b.k === 'miSub'
+            ? '<bpmn:multiInstanceLoopCharacteristics isSequential="false"><bpmn:loopCardinality>2</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics>'
+            : '';
         const inner: string[] = [];
         const st = id('ss');
         const en = id('se');
@@ -137,7 +160,7 @@ export function modelXml(root: Block): string {
           `<bpmn:sequenceFlow id="${fa}" sourceRef="${st}" targetRef="${body.entry}"/>`,
           `<bpmn:sequenceFlow id="${fb}" sourceRef="${body.exit}" targetRef="${en}"/>`,
         );
-        out.push(`<bpmn:subProcess id="${s}">${inner.join('')}</bpmn:subProcess>`);
+        out.push(`<bpmn:subProcess id="${s}">${loop}${inner.join('')}</bpmn:subProcess>`);
         return { entry: s, exit: s };
       }
     }
