@@ -13,7 +13,6 @@ import type {
   CompiledApp,
   CompiledNode,
   ExprEnv,
-  SubProcessNode,
   UserTaskNode,
 } from '../model/compiled-app.js';
 import type { Effect } from '../model/effects.js';
