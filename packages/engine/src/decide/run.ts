@@ -59,6 +59,7 @@ export class Run {
   private readonly queue: number[] = [];
   private head = 0;
   private visits = 0;
+  /** The last 64 nodes visited (a ring), to name a loop's elements when the budget runs out. */
   private readonly recent: string[] = [];
   private readonly pendingJoins = new Set<number>();
 
@@ -134,8 +135,7 @@ export class Run {
           this.finish();
           return;
         }
-        this.recent.push(t.node);
-        if (this.recent.length > 64) this.recent.shift();
+        this.recent[this.visits & 63] = t.node;
         this.arrive(t);
       }
       if (!this.checkInclusiveJoins()) break;
