@@ -451,6 +451,18 @@ export function compileDefinitions(definitions: ModdleLike): CompiledApp {
             const code = str((def?.errorRef as ModdleLike | undefined)?.errorCode);
             if (code !== undefined) n.errorCode = code;
             nodes[id] = n;
+          } else if (defType === 'bpmn:MessageEventDefinition') {
+            const n: Mutable<CompiledNode> = {
+              ...base,
+              ...named,
+              kind: 'boundary',
+              attachedTo,
+              interrupting,
+              trigger: 'message',
+            };
+            const key = str(ext(el, 'nagare:MessageKey')?.key);
+            if (key !== undefined) n.key = key;
+            nodes[id] = n;
           } else
             problem(C.UnsupportedEvent, `boundary event with ${defType ?? 'no definition'} is not run`, el);
           break;

@@ -318,6 +318,7 @@ function resume(run: Run, w: Wait): void {
   if (target.kind === 'boundary') {
     run.triggerBoundary(t, target);
     run.rearmCycle(t, target, w);
+    run.resubscribe(t, target);
     return;
   }
   const at = run.app.nodes[t.node];

@@ -375,6 +375,12 @@ export class Run {
    * A non-interrupting cycle timer (a reminder, `R3/PT1H`) that fired is armed again for its
    * next firing, until its repetitions are spent or the activity ends.
    */
+  /** A non-interrupting message boundary stays subscribed while its step runs (it may fire again). */
+  resubscribe(host: Token, b: BoundaryNode): void {
+    if (!b.interrupting && b.trigger === 'message' && this.d.tokens[host.id])
+      this.subscribe(host, b.id, b.key);
+  }
+
   rearmCycle(host: Token, b: BoundaryNode, fired: Wait): void {
     if (b.interrupting || b.timer?.kind !== 'cycle' || fired.dueAt === undefined) return;
     const round = (fired.round ?? 0) + 1;
@@ -397,10 +403,14 @@ export class Run {
     }
   }
 
-  /** Arms the timer boundary events of an activity; false (and an incident) if a time cannot be computed. */
+  /** Arms the timer and message boundary events of an activity; false (and an incident) if a time cannot be computed. */
   private armBoundaries(t: Token, node: CompiledNode): boolean {
     for (const b of node.boundaries) {
       const bn = this.app.nodes[b];
+      if (bn?.kind === 'boundary' && bn.trigger === 'message') {
+        this.subscribe(t, bn.id, bn.key);
+        continue;
+      }
       if (bn?.kind !== 'boundary' || bn.trigger !== 'timer' || !bn.timer) continue;
       const due = timerDue(bn.timer, this.contextOf(t), this.env);
       if (!due.ok) {

@@ -147,7 +147,9 @@ export interface BoundaryNode extends NodeBase {
   readonly kind: 'boundary';
   readonly attachedTo: string;
   readonly interrupting: boolean;
-  readonly trigger: 'timer' | 'error';
+  readonly trigger: 'timer' | 'error' | 'message';
+  /** Message boundary: the key its subscription carries (`nagare:messageKey`). */
+  readonly key?: string;
   /** Timer boundary: its own timer, or none when it is the abort path of the step's `nagare:deadline`. */
   readonly timer?: TimerSpec;
   /** Error boundary: the error code it catches; undefined catches every error. */

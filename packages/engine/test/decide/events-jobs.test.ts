@@ -326,6 +326,47 @@ describe('automated steps (jobs)', () => {
   });
 });
 
+describe('message boundary events', () => {
+  const withBoundary = (interrupting: boolean) =>
+    app(
+      `<bpmn:startEvent id="s"/><bpmn:userTask id="t"/>
+       <bpmn:boundaryEvent id="msg" attachedToRef="t" cancelActivity="${interrupting}"><bpmn:extensionElements><nagare:messageKey key="withdraw"/></bpmn:extensionElements><bpmn:messageEventDefinition/></bpmn:boundaryEvent>
+       <bpmn:endEvent id="e"/><bpmn:serviceTask id="note"/><bpmn:endEvent id="e2"/>${flows('s>t', 't>e', 'msg>note', 'note>e2')}`,
+      { items: ITEMS },
+    );
+
+  test('interrupting: the message closes the task and takes the boundary path', async () => {
+    const d = new Driver(await withBoundary(true));
+    expect(d.start().effects).toEqual([
+      { type: 'SubscribeMessage', seq: 1, node: 'msg', key: 'withdraw' },
+      { type: 'OpenTask', seq: 2, node: 't' },
+    ]);
+    const r = d.run({ type: 'MessageReceived', node: 'msg', key: 'withdraw' });
+    expect(r.effects.map((e) => e.type)).toEqual(['CloseTask', 'ScheduleJob']);
+  });
+
+  test('non-interrupting: each message runs the boundary path; the subscription stays while the task is open', async () => {
+    const d = new Driver(await withBoundary(false));
+    d.start();
+    const r = d.run({ type: 'MessageReceived', node: 'msg', key: 'withdraw' });
+    expect(r.effects).toEqual([
+      { type: 'SubscribeMessage', seq: 3, node: 'msg', key: 'withdraw' },
+      {
+        type: 'ScheduleJob',
+        seq: 4,
+        node: 'note',
+        automation: { type: 'service', configs: {} },
+        idempotencyKey: 'I1:4',
+      },
+    ]);
+    const done = d.run({ type: 'CompleteTask', seq: 2, operator: 'u' });
+    expect(done.effects).toEqual([
+      { type: 'CloseTask', seq: 2, node: 't', reason: 'completed' },
+      { type: 'UnsubscribeMessage', seq: 3, node: 'msg' },
+    ]);
+  });
+});
+
 describe('message catch and receive task', () => {
   test('subscribe with node and key; the message carries data; the issue moves on', async () => {
     const d = new Driver(
