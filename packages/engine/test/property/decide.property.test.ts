@@ -129,6 +129,61 @@ describe('decide on random block-structured models', () => {
     );
   });
 
+  test('arbitrary commands never throw: a refusal leaves the state untouched, nothing is an internal error', async () => {
+    const commandArb: fc.Arbitrary<Command> = fc.oneof(
+      fc.record({
+        type: fc.constant('CompleteTask' as const),
+        seq: fc.integer({ min: -1, max: 12 }),
+        operator: fc.constantFrom('a', 'b'),
+        button: fc.option(fc.constantFrom('f1', 'fd3', 'x'), { nil: undefined }),
+      }),
+      fc.record({
+        type: fc.constant('JobSucceeded' as const),
+        seq: fc.integer({ min: 0, max: 12 }),
+        data: fc.option(fc.constant({ u: 1 }), { nil: undefined }),
+      }),
+      fc.record({
+        type: fc.constant('JobFailed' as const),
+        seq: fc.integer({ min: 0, max: 12 }),
+        error: fc.record({ message: fc.string() }),
+      }),
+      fc.record({ type: fc.constant('TimerFired' as const), seq: fc.integer({ min: 0, max: 12 }) }),
+      fc.record({
+        type: fc.constant('MessageReceived' as const),
+        node: fc.constantFrom('start', 'end', 'user1'),
+      }),
+      fc.record({ type: fc.constant('RetryIncident' as const), incident: fc.integer({ min: 0, max: 12 }) }),
+      fc.record({ type: fc.constant('CancelIssue' as const) }),
+      fc.record({
+        type: fc.constant('StartIssue' as const),
+        issueId: fc.constant('again'),
+        data: fc.option(fc.constant({ zz: 1 }), { nil: undefined }),
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(blockArb, fc.array(commandArb, { maxLength: 25 }), async (block, commands) => {
+        const app = await compiled(modelXml(block));
+        let state = decide(
+          app,
+          null,
+          { type: 'StartIssue', issueId: 'p', data: { r: 1, u: 0 } },
+          { now: T0 },
+        ).state;
+        for (const c of commands) {
+          const before = JSON.stringify(state);
+          const r = decide(app, state, c, { now: T0 });
+          expect(r.rejection?.code).not.toBe('INTERNAL_ERROR');
+          if (r.rejection) {
+            expect(r.state).toBe(state);
+            expect(JSON.stringify(state)).toBe(before);
+            expect(r.events).toEqual([]);
+          } else state = r.state;
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   test('replaying the recorded events rebuilds the same state after every command', async () => {
     await fc.assert(
       fc.asyncProperty(
