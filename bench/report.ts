@@ -12,6 +12,7 @@ import {
   type WaitingLine,
 } from './lines.ts';
 import type { Machine } from './machine.ts';
+import type { Revision } from './revision.ts';
 import { type Spread, spread } from './stats.ts';
 import {
   STATE_BYTES_TARGET,
@@ -158,6 +159,7 @@ function ratio(r: number | null): string {
 
 export interface ReportContext {
   readonly machine: Machine;
+  readonly revision: Revision;
   readonly command: string;
   readonly runs: number;
   readonly scale: number;
@@ -179,6 +181,8 @@ export function markdownReport(
     `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memGiB} GiB RAM, ${m.platform}, Node ${m.node} (V8 ${m.v8}); ` +
       `started ${m.date}, load average (1 min) ${m.loadAvg1} at start.`,
   );
+  const dirty = ctx.revision.engineDirty ? ', with uncommitted changes in packages/engine/src' : '';
+  out.push(`Nagare: commit ${ctx.revision.commit}${dirty}; engine from its TypeScript source, in memory.`);
   if (ctx.peerVersions) {
     out.push(
       `Peer: ${Object.entries(ctx.peerVersions)

@@ -18,6 +18,7 @@ import { type Collected, isMetaLine, isThroughputLine, isWaitingLine, type Side 
 import { describeMachine } from './machine.ts';
 import { PEER_SCENARIOS, preparePeer, runPeer } from './peer.ts';
 import { markdownReport, summarize } from './report.ts';
+import { engineRevision } from './revision.ts';
 import { SCENARIOS } from './scenarios/index.ts';
 import { runChild } from './spawn.ts';
 
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
     if (!SCENARIOS[id]) fail(`unknown scenario ${id}; known: ${Object.keys(SCENARIOS).join(', ')}`);
 
   const machine = describeMachine();
+  const revision = engineRevision();
   const withPeer = args.peer && selected.some((id) => PEER_SCENARIOS.has(id));
   const peerVersions = withPeer ? preparePeer() : null;
   const t0 = performance.now();
@@ -90,6 +92,7 @@ async function main(): Promise<void> {
     {
       type: 'meta',
       ...machine,
+      revision,
       peer: peerVersions,
       runs: args.runs,
       scale: args.scale,
@@ -106,7 +109,7 @@ async function main(): Promise<void> {
     // the root script does not pass flags on; with flags, the workspace's script is the one to call
     const command = argv.length ? `npm run bench -w bench -- ${argv.join(' ')}` : 'npm run bench';
     process.stdout.write(
-      `${markdownReport(summaries, { machine, command, runs: args.runs, scale: args.scale, peerVersions, wallSeconds })}\n`,
+      `${markdownReport(summaries, { machine, revision, command, runs: args.runs, scale: args.scale, peerVersions, wallSeconds })}\n`,
     );
   }
 }
