@@ -490,6 +490,8 @@ export const nagareModdleDescriptor = {
           'bpmn:ServiceTask',
           'bpmn:SendTask',
           'bpmn:ScriptTask',
+          'bpmn:BusinessRuleTask',
+          'bpmn:Task',
           'bpmn:IntermediateThrowEvent',
           'bpmn:EndEvent',
           'bpmn:StartEvent',
@@ -665,7 +667,12 @@ export const nagareModdleDescriptor = {
       name: 'MessageKey',
       superClass: ['Element'],
       meta: {
-        allowedIn: ['bpmn:StartEvent', 'bpmn:IntermediateCatchEvent', 'bpmn:ReceiveTask'],
+        allowedIn: [
+          'bpmn:StartEvent',
+          'bpmn:IntermediateCatchEvent',
+          'bpmn:ReceiveTask',
+          'bpmn:BoundaryEvent',
+        ],
       },
       properties: [
         {

@@ -18,6 +18,7 @@ export const CompileCodes = {
   BadMultiInstance: 'BAD_MULTI_INSTANCE',
   UnknownDataItem: 'UNKNOWN_DATA_ITEM',
   BadDeadline: 'BAD_DEADLINE',
+  BadLink: 'BAD_LINK',
 } as const;
 
 /** Thrown by `compile` with every problem found, each naming its element. */

@@ -110,6 +110,34 @@ const ITEM_TYPES: Record<string, DataItemType> = {
   discussion: 'discussion',
 };
 
+const NOT_STARTED = new Set([
+  'bpmn:SequenceFlow',
+  'bpmn:BoundaryEvent',
+  'bpmn:DataObject',
+  'bpmn:DataObjectReference',
+  'bpmn:DataStoreReference',
+]);
+
+/**
+ * BPMN's implicit start of a sub-process without a start event: every flow node without
+ * incoming sequence flows starts, in document order — not boundary events, link catch events,
+ * event sub-processes or compensation handlers.
+ */
+function implicitStarts(children: readonly ModdleLike[]): string[] {
+  const targets = new Set<string>();
+  for (const c of children) {
+    if (c.$type === 'bpmn:SequenceFlow')
+      targets.add(String((c.targetRef as ModdleLike | undefined)?.id ?? ''));
+  }
+  return children
+    .filter((c) => {
+      if (NOT_STARTED.has(c.$type) || targets.has(String(c.id))) return false;
+      if (c.triggeredByEvent === true || c.isForCompensation === true) return false;
+      return !arr(c, 'eventDefinitions').some((d) => d.$type === 'bpmn:LinkEventDefinition');
+    })
+    .map((c) => String(c.id));
+}
+
 /** Compiles an already-parsed bpmn-moddle `bpmn:Definitions` tree. */
 export function compileDefinitions(definitions: ModdleLike): CompiledApp {
   const problems: CompileProblem[] = [];
@@ -201,6 +229,8 @@ export function compileDefinitions(definitions: ModdleLike): CompiledApp {
   const startEvents: string[] = [];
   const timerStarts: TimerStartSpec[] = [];
   const messageStarts: MessageStartSpec[] = [];
+  const linkThrows: { id: string; name: string; parent: string | null }[] = [];
+  const linkCatches: { id: string; name: string; parent: string | null }[] = [];
 
   const timerOf = (def: ModdleLike, el: ModdleLike): TimerSpec | undefined | null => {
     const kinds: ['duration' | 'date' | 'cycle', string][] = [
@@ -394,6 +424,10 @@ export function compileDefinitions(definitions: ModdleLike): CompiledApp {
         case 'bpmn:IntermediateThrowEvent': {
           if (defType === 'bpmn:MessageEventDefinition' || (automation && !defType)) {
             nodes[id] = { ...base, ...named, kind: 'job', automation: automationOf(el, 'message') };
+          } else if (defType === 'bpmn:LinkEventDefinition') {
+            // the catch event is resolved once every node of the scope is known
+            nodes[id] = { ...base, ...named, kind: 'linkThrow', target: '' };
+            linkThrows.push({ id, name: str(def?.name) ?? '', parent });
           } else if (!defType) nodes[id] = { ...base, ...named, kind: 'pass' };
           else problem(C.UnsupportedEvent, `intermediate throw event with ${defType} is not run`, el);
           break;
@@ -414,6 +448,9 @@ export function compileDefinitions(definitions: ModdleLike): CompiledApp {
             };
             if (str(mk?.key)) n.key = str(mk?.key);
             nodes[id] = n;
+          } else if (defType === 'bpmn:LinkEventDefinition') {
+            nodes[id] = { ...base, ...named, kind: 'pass' };
+            linkCatches.push({ id, name: str(def?.name) ?? '', parent });
           } else
             problem(
               C.UnsupportedEvent,
@@ -547,8 +584,16 @@ export function compileDefinitions(definitions: ModdleLike): CompiledApp {
             refuse(el, 'event sub-processes are not run');
             break;
           }
-          const starts = arr(el, 'flowElements').filter((c) => c.$type === 'bpmn:StartEvent');
-          if (starts.length !== 1) {
+          const children = arr(el, 'flowElements');
+          const starts = children.filter((c) => c.$type === 'bpmn:StartEvent').map((c) => String(c.id));
+          if (starts.length === 0) starts.push(...implicitStarts(children));
+          if (starts.length === 0) {
+            problem(
+              C.BadSubProcess,
+              'a sub-process needs a start event or a step without incoming flows',
+              el,
+            );
+          } else if (starts.length > 1 && children.some((c) => c.$type === 'bpmn:StartEvent')) {
             problem(
               C.BadSubProcess,
               `a sub-process needs exactly one plain start event (has ${starts.length})`,
@@ -559,8 +604,9 @@ export function compileDefinitions(definitions: ModdleLike): CompiledApp {
             ...base,
             ...named,
             kind: 'subProcess',
-            start: String(starts[0]?.id ?? ''),
+            start: starts[0] ?? '',
           };
+          if (starts.length > 1) n.alsoStart = starts.slice(1);
           if (mi) n.mi = mi;
           nodes[id] = n;
           visit(el, id);
@@ -574,6 +620,23 @@ export function compileDefinitions(definitions: ModdleLike): CompiledApp {
     }
   };
   visit(proc, null);
+
+  // --- link events: a throw jumps to the catch of the same name in the same scope --------------
+  for (const lt of linkThrows) {
+    const matches = linkCatches.filter((c) => c.name === lt.name && c.parent === lt.parent);
+    const throwNode = nodes[lt.id];
+    if (matches.length !== 1 || throwNode?.kind !== 'linkThrow') {
+      problem(
+        C.BadLink,
+        matches.length === 0
+          ? `no link catch event named "${lt.name}" in the same scope`
+          : `${matches.length} link catch events named "${lt.name}" in the same scope`,
+        rawNodes.get(lt.id),
+      );
+      continue;
+    }
+    throwNode.target = matches[0]!.id;
+  }
 
   // --- flows -------------------------------------------------------------------------------------
   // flows whose condition was refused: not reported again as "needs a condition"
@@ -748,6 +811,10 @@ export function compileDefinitions(definitions: ModdleLike): CompiledApp {
         }
       }
     }
+    if (n.kind === 'linkThrow' && n.outgoing.length > 0)
+      problem(C.BadLink, 'a link throw event has no outgoing flows (it continues at its catch event)', el);
+    if (n.kind === 'pass' && n.incoming.length > 0 && linkCatches.some((c) => c.id === n.id))
+      problem(C.BadLink, 'a link catch event has no incoming flows', el);
     if (n.kind === 'start' && n.incoming.length > 0)
       problem(C.BadFlow, 'a start event has no incoming flows', el);
     if (n.kind === 'end' && n.outgoing.length > 0)

@@ -36,6 +36,10 @@ export function inclusiveReachability(
       add(preds, n.id, n.attachedTo);
       add(succs, n.attachedTo, n.id);
     }
+    if (n.kind === 'linkThrow') {
+      add(preds, n.target, n.id);
+      add(succs, n.id, n.target);
+    }
   }
 
   const out: Record<string, Record<string, ReadonlySet<string>>> = {};
@@ -50,6 +54,12 @@ export function inclusiveReachability(
         .filter((n) => n.kind === 'start' && n.parent === j.parent)
         .map((n) => n.id),
     );
+    // a sub-process without a start event starts at its steps without incoming flows
+    const scopeNode = j.parent === null ? undefined : nodes[j.parent];
+    if (scopeNode?.kind === 'subProcess') {
+      fromStart.add(scopeNode.start);
+      for (const s of scopeNode.alsoStart ?? []) fromStart.add(s);
+    }
     for (let changed = true; changed; ) {
       changed = false;
       for (const n of Object.values(nodes)) {

@@ -137,6 +137,11 @@ export function applyEvent(d: Draft, e: HistoryEvent): void {
     case 'TokenEnded':
       delete d.tokens[e.token];
       return;
+    case 'LinkFollowed': {
+      const t = d.tokens[e.token];
+      moveToken(d, e.token, e.node, undefined, t?.scope);
+      return;
+    }
     case 'TokensRemoved': {
       const gone = new Set(e.tokens);
       for (const id of e.tokens) delete d.tokens[id];
@@ -209,6 +214,12 @@ export function applyEvent(d: Draft, e: HistoryEvent): void {
       moveToken(d, e.startToken, e.start, undefined, e.scope);
       bumpNext(d, e.scope);
       bumpNext(d, e.startToken);
+      if (e.alsoStart) {
+        for (const a of e.alsoStart) {
+          moveToken(d, a.token, a.node, undefined, e.scope);
+          bumpNext(d, a.token);
+        }
+      }
       const parent = d.tokens[e.token];
       if (parent?.mi) setToken(d, { ...parent, mi: { ...parent.mi, started: parent.mi.started + 1 } });
       return;

@@ -254,6 +254,11 @@ export class Run {
         this.armEventGateway(t, node);
         return;
       }
+      case 'linkThrow': {
+        this.emit({ type: 'LinkFollowed', token: t.id, link: node.id, node: node.target });
+        this.enqueue(t.id);
+        return;
+      }
       case 'subProcess':
         if (!this.armBoundaries(t, node)) return;
         if (node.mi) {
@@ -772,14 +777,20 @@ export class Run {
     vars: Readonly<Record<string, unknown>> | undefined,
   ): void {
     const start = node.kind === 'subProcess' ? node.start : node.id;
+    const also = node.kind === 'subProcess' ? node.alsoStart : undefined;
     const scope = this.d.next + 1;
     const startToken = scope + 1;
-    this.emit(
-      vars
-        ? { type: 'ScopeStarted', scope, node: node.id, token: t.id, start, startToken, vars }
-        : { type: 'ScopeStarted', scope, node: node.id, token: t.id, start, startToken },
-    );
+    const e: {
+      -readonly [K in keyof Extract<HistoryEvent, { type: 'ScopeStarted' }>]: Extract<
+        HistoryEvent,
+        { type: 'ScopeStarted' }
+      >[K];
+    } = { type: 'ScopeStarted', scope, node: node.id, token: t.id, start, startToken };
+    if (also) e.alsoStart = also.map((n, i) => ({ node: n, token: startToken + 1 + i }));
+    if (vars) e.vars = vars;
+    this.emit(e);
     this.enqueue(startToken);
+    if (e.alsoStart) for (const a of e.alsoStart) this.enqueue(a.token);
   }
 
   private startMultiInstance(t: Token, node: CompiledNode): void {

@@ -141,7 +141,15 @@ export interface MessageCatchNode extends NodeBase {
 }
 export interface SubProcessNode extends NodeBase {
   readonly kind: 'subProcess';
+  /** Its start event; without one, the first of its steps that have no incoming flows (BPMN's implicit start). */
   readonly start: string;
+  /** Implicit start only: the other steps without incoming flows, which start at the same time. */
+  readonly alsoStart?: readonly string[];
+}
+/** A link throw event: the token continues at the link catch event of the same name in the same scope. */
+export interface LinkThrowNode extends NodeBase {
+  readonly kind: 'linkThrow';
+  readonly target: string;
 }
 export interface BoundaryNode extends NodeBase {
   readonly kind: 'boundary';
@@ -167,6 +175,7 @@ export type CompiledNode =
   | TimerCatchNode
   | MessageCatchNode
   | SubProcessNode
+  | LinkThrowNode
   | BoundaryNode;
 
 export interface CompiledFlow {

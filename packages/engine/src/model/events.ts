@@ -92,7 +92,16 @@ export type HistoryEvent =
       readonly token: number;
       readonly start: string;
       readonly startToken: number;
+      /** A sub-process without a start event: the other steps that start with it (BPMN's implicit start). */
+      readonly alsoStart?: readonly { readonly node: string; readonly token: number }[];
       readonly vars?: Readonly<Record<string, unknown>>;
+    }
+  | {
+      /** A link throw event passed its token to the link catch event `node`. */
+      readonly type: 'LinkFollowed';
+      readonly token: number;
+      readonly link: string;
+      readonly node: string;
     }
   | { readonly type: 'ScopeEnded'; readonly scope: number }
   | {

@@ -5,6 +5,7 @@ import {
   many,
   nagareExtension,
   nagareExtensions,
+  nagareModdleDescriptor,
   parseBpmn,
   roundTrip,
   serializeBpmn,
@@ -123,5 +124,29 @@ describe('the Nagare extension', () => {
     expect(written).toContain('<acme:note>kept by Nagare</acme:note>');
     expect(written).toContain('acme:weight="2"');
     expect(written).toContain('acme:fill="#ffeecc"');
+  });
+});
+
+describe('where Nagare elements may be placed (descriptor allowedIn)', () => {
+  const allowed = (name: string): readonly string[] => {
+    const type = nagareModdleDescriptor.types.find((t) => t.name === name) as
+      | { meta?: { allowedIn?: readonly string[] } }
+      | undefined;
+    return type?.meta?.allowedIn ?? [];
+  };
+  it('messageKey: on message boundary events too', () => {
+    expect(allowed('MessageKey')).toEqual(
+      expect.arrayContaining([
+        'bpmn:StartEvent',
+        'bpmn:IntermediateCatchEvent',
+        'bpmn:ReceiveTask',
+        'bpmn:BoundaryEvent',
+      ]),
+    );
+  });
+  it('automation: on business-rule tasks and plain tasks too', () => {
+    expect(allowed('Automation')).toEqual(
+      expect.arrayContaining(['bpmn:BusinessRuleTask', 'bpmn:Task', 'bpmn:ServiceTask']),
+    );
   });
 });

@@ -36,9 +36,9 @@ describe('compile refuses what the engine does not run, naming id and type', () 
       'bpmn:IntermediateCatchEvent',
     ],
     [
-      'link catch',
-      '<bpmn:intermediateCatchEvent id="x"><bpmn:linkEventDefinition name="a"/></bpmn:intermediateCatchEvent>',
-      'bpmn:IntermediateCatchEvent',
+      'link throw without its catch',
+      '<bpmn:intermediateThrowEvent id="x"><bpmn:linkEventDefinition name="a"/></bpmn:intermediateThrowEvent>',
+      'bpmn:IntermediateThrowEvent',
     ],
     [
       'conditional catch',
@@ -92,6 +92,24 @@ describe('compile refuses what the engine does not run, naming id and type', () 
 
   test("a malformed document is the BPMN layer's BpmnError", async () => {
     await expect(compile('<nope')).rejects.toBeInstanceOf(BpmnError);
+  });
+
+  test('compile always reads strictly: duplicate ids and dangling references are refused even if lenient is asked', async () => {
+    const dup = bpmn(`${S}<bpmn:endEvent id="s"/>`);
+    await expect(compile(dup)).rejects.toBeInstanceOf(BpmnError);
+    await expect(compile(dup, { lenient: true })).rejects.toBeInstanceOf(BpmnError);
+    const dangling = bpmn(`${S}<bpmn:endEvent id="e"/>${flows('s>nowhere')}`);
+    await expect(compile(dangling, { lenient: true })).rejects.toBeInstanceOf(BpmnError);
+  });
+
+  test('link events: two catches with one name, a throw with outgoing flows, a catch with incoming flows', async () => {
+    const link = (id: string, kind: 'Throw' | 'Catch', name = 'L') =>
+      `<bpmn:intermediate${kind}Event id="${id}"><bpmn:linkEventDefinition name="${name}"/></bpmn:intermediate${kind}Event>`;
+    const ps = await problems(
+      `${S}${link('t', 'Throw')}${link('c1', 'Catch')}${link('c2', 'Catch')}${link('t2', 'Throw', 'M')}${link('c3', 'Catch', 'M')}<bpmn:endEvent id="e"/>
+      ${flows('s>t', 'c1>e', 't2>e', 'e2:s>c3')}`,
+    );
+    expect(ps.map((p) => `${p.code} ${p.elementId}`)).toEqual(['BAD_LINK t', 'BAD_LINK t2', 'BAD_LINK c3']);
   });
 });
 
