@@ -5,10 +5,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../shared-dir.js';
+import { executionSection } from './execution-section.js';
 import { roundTripSection } from './roundtrip-section.js';
 import type { ConformanceSection } from './section.js';
 
-export const sections: ConformanceSection[] = [roundTripSection];
+export const sections: ConformanceSection[] = [executionSection, roundTripSection];
 
 export async function renderConformance(list: readonly ConformanceSection[] = sections): Promise<string> {
   const parts = [
