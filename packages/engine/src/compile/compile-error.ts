@@ -19,6 +19,7 @@ export const CompileCodes = {
   UnknownDataItem: 'UNKNOWN_DATA_ITEM',
   BadDeadline: 'BAD_DEADLINE',
   BadLink: 'BAD_LINK',
+  BadInitialValue: 'BAD_INITIAL_VALUE',
 } as const;
 
 /** Thrown by `compile` with every problem found, each naming its element. */

@@ -22,6 +22,7 @@ import type {
   TimerSpec,
   TimerStartSpec,
 } from '../model/compiled-app.js';
+import { dataItemType, typedInitialValue } from '../model/data-values.js';
 import { parseTimerDefinition, type TimerKind } from '../time/timer-definition.js';
 import { CompileCodes as C, CompileError } from './compile-error.js';
 import { conditionRowsFeel } from './condition-rows.js';
@@ -94,22 +95,6 @@ function bodyOf(el: unknown): string | undefined {
   return undefined;
 }
 
-const ITEM_TYPES: Record<string, DataItemType> = {
-  string: 'string',
-  text: 'string',
-  numeric: 'numeric',
-  number: 'numeric',
-  decimal: 'numeric',
-  date: 'date',
-  datetime: 'datetime',
-  select: 'select',
-  user: 'user',
-  organization: 'organization',
-  table: 'table',
-  file: 'file',
-  discussion: 'discussion',
-};
-
 const NOT_STARTED = new Set([
   'bpmn:SequenceFlow',
   'bpmn:BoundaryEvent',
@@ -180,9 +165,18 @@ export function compileDefinitions(definitions: ModdleLike): CompiledApp {
     const spec: Mutable<DataItemSpec> = { fieldName, type };
     if (str(it.name)) spec.name = str(it.name);
     if (typeof it.number === 'number') spec.number = it.number;
+    const t = dataItemType(type);
+    if (t) {
+      types[fieldName] = t;
+      spec.valueType = t;
+    }
+    const initial = str(it.initialValue);
+    if (initial !== undefined) {
+      const v = typedInitialValue(t, initial);
+      if ('error' in v) problem(C.BadInitialValue, `data item "${fieldName}": initialValue ${v.error}`, proc);
+      else spec.initialValue = v.value;
+    }
     dataItems[fieldName] = spec;
-    const t = ITEM_TYPES[type.toLowerCase()];
-    if (t) types[fieldName] = t;
   }
   const hasItems = Object.keys(dataItems).length > 0;
   const itemTypes: DataItemTypes | undefined = hasItems ? types : undefined;

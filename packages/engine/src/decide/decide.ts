@@ -22,6 +22,7 @@ import type {
   TimerFired,
 } from '../model/commands.js';
 import type { CompiledApp, CompiledNode } from '../model/compiled-app.js';
+import { valueProblem } from '../model/data-values.js';
 import type { Effect } from '../model/effects.js';
 import type { HistoryEvent } from '../model/events.js';
 import type { DataValues, IssueState, Wait, WaitKind } from '../model/state.js';
@@ -51,6 +52,8 @@ export const RejectionCodes = {
   UnknownButton: 'UNKNOWN_BUTTON',
   AlreadyCompleted: 'ALREADY_COMPLETED',
   UnknownDataItem: 'UNKNOWN_DATA_ITEM',
+  BadDataValue: 'BAD_DATA_VALUE',
+  NotRetryable: 'NOT_RETRYABLE',
   NoSubscription: 'NO_SUBSCRIPTION',
   UnknownIncident: 'UNKNOWN_INCIDENT',
   BadContext: 'BAD_CONTEXT',
@@ -155,7 +158,12 @@ function decideUnsafe(
 
 // --- validation helpers ----------------------------------------------------------------------------
 
-function unknownData(app: CompiledApp, data: DataValues | undefined): string | undefined {
+/** A rejection for incoming data: a field the App does not declare, or a value that does not fit its item's type. */
+function badData(
+  app: CompiledApp,
+  state: IssueState | null,
+  data: DataValues | undefined,
+): DecideResult | undefined {
   if (!data) return undefined;
   let any = false;
   for (const _ in app.dataItems) {
@@ -163,8 +171,26 @@ function unknownData(app: CompiledApp, data: DataValues | undefined): string | u
     break;
   }
   if (!any) return undefined;
-  for (const k in data) if (!app.dataItems[k]) return k;
+  for (const k in data) {
+    const item = app.dataItems[k];
+    if (!item) return reject(state, RejectionCodes.UnknownDataItem, `no data item "${k}"`);
+    const problem = item.valueType ? valueProblem(item.valueType, data[k]) : undefined;
+    if (problem) return reject(state, RejectionCodes.BadDataValue, `data item "${k}" ${problem}`);
+  }
   return undefined;
+}
+
+/** Initial values of the items the start command does not give. */
+function withInitialValues(app: CompiledApp, data: DataValues | undefined): DataValues {
+  let out: Record<string, unknown> | undefined;
+  for (const k in app.dataItems) {
+    const item = app.dataItems[k]!;
+    if (item.initialValue === undefined || (data && k in data)) continue;
+    out ??= {};
+    out[k] = item.initialValue;
+  }
+  if (!out) return data ?? {};
+  return { ...out, ...data };
 }
 
 function waitFor(state: IssueState, seq: number, kind: WaitKind): Wait | DecideResult {
@@ -196,8 +222,8 @@ function start(app: CompiledApp, c: StartIssue, now: number, tz: string, budget:
   }
   if (!app.startEvents.includes(node))
     return reject(null, RejectionCodes.UnknownStartEvent, `${node} is not a start event of the process`);
-  const bad = unknownData(app, c.data);
-  if (bad) return reject(null, RejectionCodes.UnknownDataItem, `no data item "${bad}"`);
+  const bad = badData(app, null, c.data);
+  if (bad) return bad;
   const run = new Run(app, emptyDraft(), now, tz, budget);
   const started: HistoryEvent = {
     type: 'IssueStarted',
@@ -205,7 +231,7 @@ function start(app: CompiledApp, c: StartIssue, now: number, tz: string, budget:
     node,
     token: 1,
     mode: c.mode ?? 'normal',
-    data: c.data ?? {},
+    data: withInitialValues(app, c.data),
     at: run.nowIso,
     ...(c.by !== undefined ? { by: c.by } : {}),
   };
@@ -238,8 +264,8 @@ function completeTask(run: Run, state: IssueState, c: CompleteTask): DecideResul
   } else if (c.button !== undefined && !node.outgoing.includes(c.button)) {
     return reject(state, RejectionCodes.UnknownButton, `${c.button} is not an outgoing flow of ${node.id}`);
   }
-  const bad = unknownData(run.app, c.data);
-  if (bad) return reject(state, RejectionCodes.UnknownDataItem, `no data item "${bad}"`);
+  const bad = badData(run.app, state, c.data);
+  if (bad) return bad;
   const lane = node.lane ? run.app.lanes[node.lane] : undefined;
   if (lane?.team && lane.completion === 'all' && (c.openTeamTasks ?? 0) > 0) {
     run.emit(
@@ -271,8 +297,8 @@ function completeTask(run: Run, state: IssueState, c: CompleteTask): DecideResul
 function jobSucceeded(run: Run, state: IssueState, c: JobSucceeded): DecideResult | undefined {
   const w = waitFor(state, c.seq, 'job');
   if (isResult(w)) return w;
-  const bad = unknownData(run.app, c.data);
-  if (bad) return reject(state, RejectionCodes.UnknownDataItem, `no data item "${bad}"`);
+  const bad = badData(run.app, state, c.data);
+  if (bad) return bad;
   run.emit(
     c.data ? { type: 'JobSucceeded', seq: c.seq, data: c.data } : { type: 'JobSucceeded', seq: c.seq },
   );
@@ -301,6 +327,7 @@ function jobFailed(run: Run, state: IssueState, c: JobFailed): DecideResult | un
       t,
       'JOB_FAILED',
       `${node.id} failed${code ? ` with ${code}` : ''}${retry}: ${c.error.message}`,
+      c.retryable === false ? false : undefined,
     );
   }
   return undefined;
@@ -360,8 +387,8 @@ function messageReceived(run: Run, state: IssueState, c: MessageReceived): Decid
       `issue ${state.issueId} is not waiting for a message at ${c.node}${c.key !== undefined ? ` with key ${c.key}` : ''}`,
     );
   }
-  const bad = unknownData(run.app, c.data);
-  if (bad) return reject(state, RejectionCodes.UnknownDataItem, `no data item "${bad}"`);
+  const bad = badData(run.app, state, c.data);
+  if (bad) return bad;
   run.emit(
     c.data
       ? { type: 'MessageReceived', seq: found.seq, data: c.data }
@@ -389,8 +416,14 @@ function retryIncident(run: Run, state: IssueState, c: RetryIncident): DecideRes
       RejectionCodes.UnknownIncident,
       `issue ${state.issueId} has no open incident ${c.incident}`,
     );
-  const bad = unknownData(run.app, c.data);
-  if (bad) return reject(state, RejectionCodes.UnknownDataItem, `no data item "${bad}"`);
+  if (inc.retryable === false)
+    return reject(
+      state,
+      RejectionCodes.NotRetryable,
+      `incident ${c.incident} at ${inc.node} cannot be retried (${inc.code}: the failure was reported as not retryable); cancel the issue or move it on another way`,
+    );
+  const bad = badData(run.app, state, c.data);
+  if (bad) return bad;
   run.emit(
     c.data
       ? { type: 'IncidentResolved', seq: inc.seq, data: c.data }

@@ -237,7 +237,10 @@ export function applyEvent(d: Draft, e: HistoryEvent): void {
       return;
     }
     case 'IncidentRaised': {
-      d.incidents[e.seq] = { seq: e.seq, token: e.token, node: e.node, code: e.code, message: e.message };
+      d.incidents[e.seq] =
+        e.retryable === false
+          ? { seq: e.seq, token: e.token, node: e.node, code: e.code, message: e.message, retryable: false }
+          : { seq: e.seq, token: e.token, node: e.node, code: e.code, message: e.message };
       const t = d.tokens[e.token];
       if (t) setToken(d, { ...t, incident: e.seq });
       bumpSeq(d, e.seq);

@@ -918,8 +918,14 @@ export class Run {
     this.enqueue(id);
   }
 
-  raiseIncident(t: Token, code: string, message: string): void {
+  /** Stops the token with an incident; `retryable: false` for one RetryIncident must refuse. */
+  raiseIncident(t: Token, code: string, message: string, retryable?: false): void {
     const seq = this.nextSeq();
+    if (retryable === false) {
+      this.emit({ type: 'IncidentRaised', seq, token: t.id, node: t.node, code, message, retryable });
+      this.effect({ type: 'IncidentRaised', seq, node: t.node, code, message, retryable });
+      return;
+    }
     this.emit({ type: 'IncidentRaised', seq, token: t.id, node: t.node, code, message });
     this.effect({ type: 'IncidentRaised', seq, node: t.node, code, message });
   }

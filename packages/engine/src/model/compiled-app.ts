@@ -8,6 +8,7 @@
  * modeler's order, boundary events per activity, inclusive-join reachability), so running a
  * step never walks the model.
  */
+import type { DataItemType } from '../expr/feel-values.js';
 
 /** A compiled expression: FEEL source plus a function that evaluates it against a context. */
 export interface CompiledExpr {
@@ -191,7 +192,12 @@ export interface DataItemSpec {
   readonly fieldName: string;
   readonly name?: string;
   readonly number?: number;
+  /** As written in `nagare:dataItem type`. */
   readonly type: string;
+  /** The value type incoming data is checked against; absent for a type Nagare does not know. */
+  readonly valueType?: DataItemType;
+  /** `initialValue`, typed (a number for numeric items, choice ids for selects); set at start unless given. */
+  readonly initialValue?: unknown;
 }
 
 export interface TimerStartSpec {

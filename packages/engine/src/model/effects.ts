@@ -45,6 +45,8 @@ export type Effect =
   | { readonly type: 'EndIssue'; readonly status: 'completed' | 'terminated' | 'cancelled' }
   | {
       readonly type: 'IncidentRaised';
+      /** false: a RetryIncident is refused (NOT_RETRYABLE); absent: retryable. */
+      readonly retryable?: false;
       readonly seq: number;
       readonly node: string;
       readonly code: string;

@@ -112,6 +112,8 @@ export type HistoryEvent =
     }
   | {
       readonly type: 'IncidentRaised';
+      /** false: a RetryIncident is refused (NOT_RETRYABLE); absent: retryable. */
+      readonly retryable?: false;
       readonly seq: number;
       readonly token: number;
       readonly node: string;

@@ -63,6 +63,8 @@ export interface Incident {
   readonly node: string;
   readonly code: string;
   readonly message: string;
+  /** false: the failure was reported as permanent; RetryIncident is refused. */
+  readonly retryable?: false;
 }
 
 export type IssueStatus = 'active' | 'completed' | 'terminated' | 'cancelled';
