@@ -8,6 +8,7 @@
  * returns `undefined` and the caller asks feelin. test/expr/fast-path.test.ts checks the
  * equivalence with fast-check.
  */
+import { isPlainFeelName } from './feel-literal.js';
 
 export type CompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
 
@@ -19,35 +20,12 @@ export interface FastComparison {
 
 const PATTERN = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(<=|>=|!=|=|<|>)\s*(?:(-?\d+(?:\.\d+)?)|"([^"\\]*)")\s*$/;
 
-// FEEL words that are not variable names.
-const RESERVED = new Set([
-  'true',
-  'false',
-  'null',
-  'not',
-  'and',
-  'or',
-  'if',
-  'then',
-  'else',
-  'for',
-  'in',
-  'return',
-  'some',
-  'every',
-  'satisfies',
-  'instance',
-  'of',
-  'function',
-  'between',
-]);
-
 /** Recognises `name op literal`; `null` when the expression has another shape. */
 export function parseFastComparison(expression: string): FastComparison | null {
   const m = PATTERN.exec(expression);
   if (!m) return null;
   const [, name, op, num, str] = m;
-  if (name === undefined || op === undefined || RESERVED.has(name)) return null;
+  if (name === undefined || op === undefined || !isPlainFeelName(name)) return null;
   if (num !== undefined) return { name, op: op as CompareOp, literal: Number(num) };
   if (str !== undefined && (op === '=' || op === '!=')) return { name, op: op as CompareOp, literal: str };
   return null;
