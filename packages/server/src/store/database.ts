@@ -1,4 +1,6 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
+import type pg from 'pg';
 import { type Dialect, describeLocation, type StoreConfig } from './config.js';
 import { createPostgresDialect, createPostgresPool } from './postgres-dialect.js';
 import type { Database } from './schema.js';
@@ -11,8 +13,18 @@ export interface Store {
   readonly dialect: Dialect;
   /** The SQLite file path or the masked PostgreSQL URL: safe to show and log. */
   readonly location: string;
+  /**
+   * The driver under Kysely, for the runtime's hot path (store/sqlite, store/postgres): one
+   * synchronous better-sqlite3 transaction per command batch, or pg with hand-written
+   * multi-row SQL. Everything else goes through `db`.
+   */
+  readonly native: NativeDatabase;
   close(): Promise<void>;
 }
+
+export type NativeDatabase =
+  | { readonly dialect: 'sqlite'; readonly database: BetterSqlite3.Database }
+  | { readonly dialect: 'postgres'; readonly pool: pg.Pool; readonly url: string };
 
 /**
  * Opens the store and proves it answers (`select 1`), so a wrong host or password fails here
@@ -20,10 +32,17 @@ export interface Store {
  */
 export async function openStore(config: StoreConfig): Promise<Store> {
   const location = describeLocation(config);
-  const db =
-    config.dialect === 'sqlite'
-      ? new Kysely<Database>({ dialect: createSqliteDialect(openSqliteFile(config.dataDir, config.file)) })
-      : new Kysely<Database>({ dialect: createPostgresDialect(createPostgresPool(config.url)) });
+  let native: NativeDatabase;
+  let db: Kysely<Database>;
+  if (config.dialect === 'sqlite') {
+    const database = openSqliteFile(config.dataDir, config.file);
+    native = { dialect: 'sqlite', database };
+    db = new Kysely<Database>({ dialect: createSqliteDialect(database) });
+  } else {
+    const pool = createPostgresPool(config.url);
+    native = { dialect: 'postgres', pool, url: config.url };
+    db = new Kysely<Database>({ dialect: createPostgresDialect(pool) });
+  }
   try {
     await sql`select 1`.execute(db);
   } catch (error) {
@@ -38,6 +57,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     db,
     dialect: config.dialect,
     location,
+    native,
     async close() {
       if (closed) return;
       closed = true;

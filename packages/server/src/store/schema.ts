@@ -4,14 +4,153 @@
  * meaning when the schema moves on.
  *
  * Timestamps are ISO-8601 UTC text on both dialects: one value shape everywhere, no driver
- * date conversion, and they sort correctly as strings.
+ * date conversion, and they sort correctly as strings. JSON columns are text.
  */
+import type { Generated } from 'kysely';
+
 export interface InstallationTable {
   /** Random UUID made by migration 0001: identifies this installation. */
   id: string;
   created_at: string;
 }
 
+export interface WorkspaceTable {
+  id: string;
+  name: string;
+  time_zone: string;
+  created_at: string;
+}
+
+export interface AppTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  released_version_id: string | null;
+  created_at: string;
+}
+
+export interface AppVersionTable {
+  id: string;
+  workspace_id: string;
+  app_id: string;
+  version: number;
+  status: 'draft' | 'released' | 'retired';
+  process_id: string;
+  bpmn: string;
+  created_at: string;
+  released_at: string | null;
+}
+
+export interface IssueTable {
+  id: string;
+  workspace_id: string;
+  app_id: string;
+  app_version_id: string;
+  status: string;
+  mode: string;
+  state: string;
+  version: number;
+  events: number;
+  started_at: string;
+  ended_at: string | null;
+  updated_at: string;
+}
+
+export interface HistoryEventTable {
+  issue_id: string;
+  ordinal: number;
+  workspace_id: string;
+  type: string;
+  payload: string;
+  at: string;
+}
+
+export interface TaskTable {
+  id: string;
+  workspace_id: string;
+  issue_id: string;
+  seq: number;
+  app_id: string;
+  node: string;
+  name: string | null;
+  lane: string | null;
+  status: 'offered' | 'allocated' | 'done' | 'cancelled';
+  assignee: string | null;
+  candidates: string | null;
+  team: string | null;
+  buttons: string | null;
+  due_at: string | null;
+  deadline: string | null;
+  created_at: string;
+  ended_at: string | null;
+  completed_by: string | null;
+}
+
+export interface JobTable {
+  issue_id: string;
+  seq: number;
+  workspace_id: string;
+  kind: 'job' | 'timer';
+  node: string;
+  payload: string | null;
+  run_at: string;
+  attempts: number;
+  max_attempts: number;
+  locked_by: string | null;
+  locked_until: string | null;
+  last_error: string | null;
+  idempotency_key: string;
+  created_at: string;
+}
+
+export interface IncidentTable {
+  issue_id: string;
+  seq: number;
+  workspace_id: string;
+  app_id: string;
+  node: string;
+  code: string;
+  message: string;
+  status: 'open' | 'resolved';
+  created_at: string;
+  resolved_at: string | null;
+}
+
+export interface MessageSubscriptionTable {
+  issue_id: string;
+  seq: number;
+  workspace_id: string;
+  app_id: string;
+  node: string;
+  key: string | null;
+  created_at: string;
+}
+
+export interface TimerStartTable {
+  app_id: string;
+  node: string;
+  workspace_id: string;
+  app_version_id: string;
+  spec: string;
+  time_zone: string;
+  armed_at: string;
+  next_at: string | null;
+  last_fired_at: string | null;
+  fired: Generated<number>;
+  locked_by: string | null;
+  locked_until: string | null;
+}
+
 export interface Database {
   installation: InstallationTable;
+  workspace: WorkspaceTable;
+  app: AppTable;
+  app_version: AppVersionTable;
+  issue: IssueTable;
+  history_event: HistoryEventTable;
+  task: TaskTable;
+  job: JobTable;
+  incident: IncidentTable;
+  message_subscription: MessageSubscriptionTable;
+  timer_start: TimerStartTable;
 }

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrations } from '../../src/store/migrations/index.js';
 import { expectOneLineError, runCli, startCli, waitForLine } from '../support/cli.js';
 
 let dir = '';
@@ -86,7 +87,11 @@ describe.concurrent('nagare migrate', () => {
     const dataDir = join(dir, 'migrate-data');
     const first = await runCli(['migrate', '--data-dir', dataDir]);
     expect(first).toMatchObject({ code: 0, stderr: '' });
-    expect(first.stdout).toBe(`sqlite ${join(dataDir, 'nagare.db')}: applied 0001_installation\n`);
+    expect(first.stdout).toBe(
+      Object.keys(migrations)
+        .map((name) => `sqlite ${join(dataDir, 'nagare.db')}: applied ${name}\n`)
+        .join(''),
+    );
     const second = await runCli(['migrate', '--data-dir', dataDir]);
     expect(second).toMatchObject({
       code: 0,
@@ -98,7 +103,10 @@ describe.concurrent('nagare migrate', () => {
     const dataDir = join(dir, 'concurrent-data');
     const results = await Promise.all([1, 2, 3].map(() => runCli(['migrate', '--data-dir', dataDir])));
     for (const result of results) expect(result).toMatchObject({ code: 0, stderr: '' });
-    const outputs = results.map((result) => result.stdout.replace(/^.*: /, '').trim()).sort();
-    expect(outputs).toEqual(['already up to date', 'already up to date', 'applied 0001_installation']);
+    const outputs = results.map((result) => result.stdout.replace(/^.*: /gm, '').trim()).sort();
+    const applied = Object.keys(migrations)
+      .map((name) => `applied ${name}`)
+      .join('\n');
+    expect(outputs).toEqual(['already up to date', 'already up to date', applied]);
   });
 });

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_installation.js';
+import * as m0002 from './0002_runtime.js';
 
 /**
  * Every migration, by name, in order. Listed by hand rather than read from the folder so that
@@ -8,4 +9,5 @@ import * as m0001 from './0001_installation.js';
  */
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_installation': m0001,
+  '0002_runtime': m0002,
 });

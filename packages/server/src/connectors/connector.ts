@@ -1,0 +1,51 @@
+/**
+ * The one interface every connector (auto-step executor) implements. A connector is a folder
+ * of the same shape (`<name>/config.ts` reads and checks the step's configs,
+ * `<name>/connector.ts` runs it; tests in test/connectors/<name>); nothing outside
+ * `connectors/` knows one connector's details.
+ *
+ * Side effects are at-least-once: a job may run again after a crash or a lost lease. Every
+ * run carries the job's stable `idempotencyKey` (issue id + ':' + seq), and a connector
+ * passes it on (HTTP: the `Idempotency-Key` header) so the receiver can recognise a repeat.
+ */
+import type { AutomationSpec, DataValues } from '@nagare/engine';
+
+export interface JobRun {
+  readonly issueId: string;
+  readonly seq: number;
+  readonly node: string;
+  /** 1 on the first run; counts every claim. */
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  readonly idempotencyKey: string;
+  readonly automation: AutomationSpec;
+}
+
+export type ConnectorResult =
+  | { readonly ok: true; readonly data?: DataValues }
+  | {
+      readonly ok: false;
+      readonly error: { readonly code?: string; readonly message: string };
+      /** true: worth another attempt (timeouts, 5xx); false: fails the same way again. */
+      readonly retryable: boolean;
+    };
+
+export interface Connector {
+  /** The `nagare:automation type` it runs. */
+  readonly type: string;
+  /** Never throws for the step's own failures; `signal` aborts on shutdown and at the lease end. */
+  run(job: JobRun, signal: AbortSignal): Promise<ConnectorResult>;
+}
+
+export interface ConnectorRegistry {
+  get(type: string): Connector | undefined;
+  types(): readonly string[];
+}
+
+export function createConnectorRegistry(connectors: readonly Connector[]): ConnectorRegistry {
+  const byType = new Map(connectors.map((c) => [c.type, c]));
+  return Object.freeze({
+    get: (type: string) => byType.get(type),
+    types: () => [...byType.keys()],
+  });
+}

@@ -1,0 +1,517 @@
+/**
+ * One command batch as a program of database steps, written once and run by either dialect:
+ * SQLite runs it synchronously inside one BEGIN IMMEDIATE transaction (no await between
+ * BEGIN and COMMIT, so nothing else in the process interleaves), PostgreSQL runs it on one
+ * pooled connection, awaiting each step (store/sqlite/sqlite-batch.ts,
+ * store/postgres/postgres-batch.ts). The program yields `BatchOp`s; the driver answers each.
+ *
+ * Fast path: load every issue the batch touches in one query, `decide` each command in order
+ * (commands on the same issue chain in memory), then write every row of the batch with one
+ * statement per table under a savepoint. If that write fails (an optimistic version
+ * conflict with another transaction, a lost job lease, a duplicate issue id, a deadlock), the
+ * savepoint is rolled back and the batch falls back to one savepoint per command: each
+ * command reloads its issue, decides again and writes alone, so a conflict costs only its
+ * own command a retry and never sinks the others.
+ */
+import type {
+  Command,
+  CompiledApp,
+  DecideResult,
+  Effect,
+  HistoryEvent,
+  IssueState,
+  LaneSpec,
+} from '@nagare/engine';
+import { decide } from '@nagare/engine';
+import { RuntimeError } from './errors.js';
+import { type JobFence, type TimerStartAdvance, WriteSet } from './write-set.js';
+
+/** The issue row as a batch loads it. */
+export interface LoadedIssue {
+  id: string;
+  workspace_id: string;
+  app_id: string;
+  app_version_id: string;
+  state: string;
+  version: number;
+  events: number;
+}
+
+export interface CommandItem {
+  readonly kind: 'command';
+  readonly issueId: string;
+  readonly command: Command;
+  /** StartIssue: the app version the issue runs on. */
+  readonly start?: { readonly appId: string; readonly appVersionId: string; readonly workspaceId: string };
+  /** A worker's result: committed only while the worker still holds the job's lease. */
+  readonly fence?: { readonly lockedBy: string; readonly attempts: number };
+  /** CompleteTask: the task row it completes; `team` = count the seq's open team tasks. */
+  readonly task?: { readonly id: string; readonly team: boolean };
+}
+
+/** One Timer Start round: its issues and the advance of the timer_start row, all or nothing. */
+export interface TimerRoundItem {
+  readonly kind: 'timerRound';
+  readonly starts: readonly CommandItem[];
+  readonly advance: TimerStartAdvance;
+}
+
+export type BatchItem = CommandItem | TimerRoundItem;
+
+export interface CommandOutcome {
+  readonly issueId: string;
+  readonly state: IssueState;
+  readonly events: readonly HistoryEvent[];
+  readonly effects: readonly Effect[];
+}
+
+export type ItemResult =
+  | { readonly ok: true; readonly outcome: CommandOutcome | null; readonly started?: readonly string[] }
+  | { readonly ok: false; readonly error: RuntimeError };
+
+export type WriteResult =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      readonly reason: 'conflict' | 'lease' | 'duplicate' | 'error';
+      readonly error?: unknown;
+    };
+
+export type BatchOp =
+  | { readonly op: 'load'; readonly ids: readonly string[] }
+  | { readonly op: 'countTasks'; readonly issueId: string; readonly seq: number }
+  | { readonly op: 'write'; readonly writes: WriteSet }
+  | { readonly op: 'savepoint' | 'release' | 'rollbackTo'; readonly name: string };
+
+export type BatchResult =
+  | {
+      readonly kind: 'done';
+      readonly results: readonly ItemResult[];
+      readonly writes: readonly WriteSet[];
+      /** The batch write failed and the commands were written one savepoint each. */
+      readonly fallback: boolean;
+    }
+  /** Some issues run on app versions not compiled in this process yet: load them, run again. */
+  | { readonly kind: 'needApps'; readonly versionIds: readonly string[] };
+
+export interface OperatorQuery {
+  readonly appId: string;
+  readonly issueId: string;
+  readonly node: string;
+  readonly lane: LaneSpec | undefined;
+}
+
+export interface BatchContext {
+  readonly now: number;
+  readonly nowIso: string;
+  readonly timeZone: string;
+  readonly app: (versionId: string) => CompiledApp | undefined;
+  readonly defaultMaxAttempts: number;
+  /** Who may do a task of this step (identity comes later): [] = offered to anyone. */
+  readonly operators: (query: OperatorQuery) => readonly string[];
+}
+
+export type BatchProgram = Generator<BatchOp, BatchResult, unknown>;
+
+/** How often one command may meet a newer version of its issue before it gives up. */
+export const MAX_CONFLICT_RETRIES = 25;
+
+interface Current {
+  id: string;
+  workspaceId: string;
+  appId: string;
+  appVersionId: string;
+  state: IssueState | null;
+  version: number;
+  events: number;
+  inDb: boolean;
+}
+
+type Applied =
+  | { readonly kind: 'ok'; readonly result: ItemResult }
+  | { readonly kind: 'rejected'; readonly result: ItemResult }
+  | { readonly kind: 'needApp'; readonly versionId: string };
+
+function* load(ids: readonly string[]): Generator<BatchOp, LoadedIssue[], unknown> {
+  if (ids.length === 0) return [];
+  return (yield { op: 'load', ids }) as LoadedIssue[];
+}
+
+function* write(writes: WriteSet): Generator<BatchOp, WriteResult, unknown> {
+  return (yield { op: 'write', writes }) as WriteResult;
+}
+
+function toCurrent(row: LoadedIssue): Current {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    appId: row.app_id,
+    appVersionId: row.app_version_id,
+    state: JSON.parse(row.state) as IssueState,
+    version: row.version,
+    events: row.events,
+    inDb: true,
+  };
+}
+
+function idsOf(item: BatchItem, withStarts: boolean): string[] {
+  if (item.kind === 'timerRound') return withStarts ? item.starts.map((s) => s.issueId) : [];
+  if (item.command.type === 'StartIssue' && !withStarts) return [];
+  return [item.issueId];
+}
+
+export function* batchProgram(items: readonly BatchItem[], ctx: BatchContext): BatchProgram {
+  // Fast path.
+  const ids = [...new Set(items.flatMap((item) => idsOf(item, false)))];
+  const current = new Map<string, Current>();
+  for (const row of yield* load(ids)) current.set(row.id, toCurrent(row));
+  const writes = new WriteSet();
+  const results: ItemResult[] = [];
+  const missing = new Set<string>();
+  for (const item of items) {
+    const applied = yield* applyItem(item, current, writes, ctx);
+    if (applied.kind === 'needApp') missing.add(applied.versionId);
+    else results.push(applied.result);
+  }
+  if (missing.size > 0) return { kind: 'needApps', versionIds: [...missing] };
+  if (writes.commands === 0 && writes.timerStartAdvances.length === 0) {
+    return { kind: 'done', results, writes: [], fallback: false };
+  }
+  yield { op: 'savepoint', name: 'batch' };
+  const written = yield* write(writes);
+  if (written.ok) {
+    yield { op: 'release', name: 'batch' };
+    return { kind: 'done', results, writes: [writes], fallback: false };
+  }
+  yield { op: 'rollbackTo', name: 'batch' };
+  yield { op: 'release', name: 'batch' };
+
+  // Fallback: one savepoint per command.
+  const alone: ItemResult[] = [];
+  const done: WriteSet[] = [];
+  for (const item of items) {
+    let result: ItemResult | undefined;
+    for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES && result === undefined; attempt++) {
+      const fresh = new Map<string, Current>();
+      for (const row of yield* load(idsOf(item, true))) fresh.set(row.id, toCurrent(row));
+      const own = new WriteSet();
+      const applied = yield* applyItem(item, fresh, own, ctx);
+      if (applied.kind === 'needApp') return { kind: 'needApps', versionIds: [applied.versionId] };
+      if (applied.kind === 'rejected') {
+        result = applied.result;
+        break;
+      }
+      yield { op: 'savepoint', name: 'command' };
+      const ownWrite = yield* write(own);
+      if (ownWrite.ok) {
+        yield { op: 'release', name: 'command' };
+        done.push(own);
+        result = applied.result;
+        break;
+      }
+      yield { op: 'rollbackTo', name: 'command' };
+      yield { op: 'release', name: 'command' };
+      if (ownWrite.reason !== 'conflict') result = { ok: false, error: writeError(item, ownWrite) };
+    }
+    alone.push(
+      result ?? {
+        ok: false,
+        error: new RuntimeError(
+          'CONFLICT',
+          `issue ${describe(item)} kept changing; the command was not applied`,
+        ),
+      },
+    );
+  }
+  return { kind: 'done', results: alone, writes: done, fallback: true };
+}
+
+function describe(item: BatchItem): string {
+  return item.kind === 'command' ? item.issueId : `timer start ${item.advance.app_id}/${item.advance.node}`;
+}
+
+function writeError(item: BatchItem, failure: Exclude<WriteResult, { ok: true }>): RuntimeError {
+  switch (failure.reason) {
+    case 'lease':
+      return new RuntimeError(
+        'LEASE_LOST',
+        `the job ${describe(item)} is no longer held by this worker (its lease ran out or the job was cancelled)`,
+      );
+    case 'duplicate':
+      return new RuntimeError('REJECTED', `issue ${describe(item)} already exists`, {
+        rejection: 'ALREADY_STARTED',
+      });
+    default:
+      return new RuntimeError('STORE', `writing issue ${describe(item)} failed: ${String(failure.error)}`, {
+        cause: failure.error,
+      });
+  }
+}
+
+function* applyItem(
+  item: BatchItem,
+  current: Map<string, Current>,
+  writes: WriteSet,
+  ctx: BatchContext,
+): Generator<BatchOp, Applied, unknown> {
+  if (item.kind === 'command') return yield* applyCommand(item, current, writes, ctx);
+  const started: string[] = [];
+  for (const start of item.starts) {
+    const applied = yield* applyCommand(start, current, writes, ctx);
+    if (applied.kind === 'needApp') return applied;
+    if (applied.kind === 'ok') started.push(start.issueId);
+  }
+  writes.timerStartAdvances.push(item.advance);
+  return { kind: 'ok', result: { ok: true, outcome: null, started } };
+}
+
+function* applyCommand(
+  item: CommandItem,
+  current: Map<string, Current>,
+  writes: WriteSet,
+  ctx: BatchContext,
+): Generator<BatchOp, Applied, unknown> {
+  let cur = current.get(item.issueId);
+  if (cur === undefined) {
+    if (item.start === undefined) {
+      return rejected(new RuntimeError('UNKNOWN_ISSUE', `no issue ${item.issueId}`));
+    }
+    cur = {
+      id: item.issueId,
+      workspaceId: item.start.workspaceId,
+      appId: item.start.appId,
+      appVersionId: item.start.appVersionId,
+      state: null,
+      version: 0,
+      events: 0,
+      inDb: false,
+    };
+  }
+  const app = ctx.app(cur.appVersionId);
+  if (app === undefined) return { kind: 'needApp', versionId: cur.appVersionId };
+
+  let command = item.command;
+  if (item.task?.team && command.type === 'CompleteTask') {
+    const seq = command.seq;
+    const issueId = cur.id;
+    const pending = writes.taskInserts.filter((t) => t.issue_id === issueId && t.seq === seq).length;
+    const total = ((yield { op: 'countTasks', issueId, seq }) as number) + pending;
+    const done = cur.state?.waits[String(seq)]?.done?.length ?? 0;
+    command = { ...command, openTeamTasks: Math.max(0, total - done - 1) };
+  }
+
+  const result = decide(app, cur.state, command, { now: ctx.now, timeZone: ctx.timeZone });
+  if (result.rejection) {
+    return rejected(
+      new RuntimeError('REJECTED', `issue ${item.issueId}: ${result.rejection.message}`, {
+        rejection: result.rejection.code,
+      }),
+    );
+  }
+  const before = cur.state;
+  // Accepted: decide always returns a state then.
+  const after = result.state as IssueState;
+  const next: Current = {
+    ...cur,
+    state: after,
+    version: cur.version + 1,
+    events: cur.events + result.events.length,
+    inDb: cur.inDb,
+  };
+  current.set(cur.id, next);
+  toRows(cur, next, before, result, item, app, writes, ctx);
+  return {
+    kind: 'ok',
+    result: {
+      ok: true,
+      outcome: { issueId: cur.id, state: after, events: result.events, effects: result.effects },
+    },
+  };
+}
+
+function rejected(error: RuntimeError): Applied {
+  return { kind: 'rejected', result: { ok: false, error } };
+}
+
+/** The effects-to-rows mapping. */
+function toRows(
+  cur: Current,
+  next: Current,
+  before: IssueState | null,
+  result: DecideResult,
+  item: CommandItem,
+  app: CompiledApp,
+  writes: WriteSet,
+  ctx: BatchContext,
+): void {
+  const now = ctx.nowIso;
+  const state = next.state as IssueState;
+  writes.putIssue(
+    {
+      id: cur.id,
+      workspace_id: cur.workspaceId,
+      app_id: cur.appId,
+      app_version_id: cur.appVersionId,
+      version: next.version,
+      events: next.events,
+    },
+    state,
+    JSON.stringify(state),
+    cur.inDb ? cur.version : cur.state === null ? null : cur.version,
+    now,
+  );
+  let ordinal = cur.events;
+  for (const event of result.events) {
+    ordinal += 1;
+    writes.events.push({
+      issue_id: cur.id,
+      ordinal,
+      workspace_id: cur.workspaceId,
+      type: event.type,
+      payload: JSON.stringify(event),
+      at: now,
+    });
+  }
+
+  let fence: JobFence | undefined;
+  const command = item.command;
+  if (
+    item.fence &&
+    (command.type === 'JobSucceeded' || command.type === 'JobFailed' || command.type === 'TimerFired')
+  ) {
+    fence = {
+      issue_id: cur.id,
+      seq: command.seq,
+      locked_by: item.fence.lockedBy,
+      attempts: item.fence.attempts,
+    };
+    writes.jobFences.push(fence);
+  }
+  if (item.task && item.command.type === 'CompleteTask') {
+    writes.taskCompletions.push({ id: item.task.id, operator: item.command.operator, at: now });
+  }
+
+  // Waits that ended: their job, timer or subscription rows go.
+  if (before) {
+    for (const key of Object.keys(before.waits)) {
+      if (state.waits[key] !== undefined) continue;
+      const wait = before.waits[key]!;
+      if (wait.kind === 'job' || wait.kind === 'timer') {
+        if (fence?.seq !== wait.seq) writes.jobDeletes.push({ issue_id: cur.id, seq: wait.seq });
+      } else if (wait.kind === 'message') {
+        writes.subscriptionDeletes.push({ issue_id: cur.id, seq: wait.seq });
+      }
+    }
+    for (const key of Object.keys(before.incidents)) {
+      if (state.incidents[key] === undefined) {
+        writes.incidentResolves.push({ issue_id: cur.id, seq: before.incidents[key]!.seq, at: now });
+      }
+    }
+  }
+
+  for (const effect of result.effects) {
+    switch (effect.type) {
+      case 'OpenTask': {
+        const lane = effect.lane === undefined ? undefined : app.lanes[effect.lane];
+        const operators = ctx.operators({ appId: cur.appId, issueId: cur.id, node: effect.node, lane });
+        const base = {
+          workspace_id: cur.workspaceId,
+          issue_id: cur.id,
+          seq: effect.seq,
+          app_id: cur.appId,
+          node: effect.node,
+          name: effect.name ?? null,
+          lane: effect.lane ?? null,
+          team: effect.team?.completion ?? null,
+          buttons: effect.buttons ? JSON.stringify(effect.buttons) : null,
+          due_at: effect.dueAt ?? null,
+          deadline: effect.deadline ? JSON.stringify(effect.deadline) : null,
+          created_at: now,
+        };
+        if (effect.team && operators.length > 0) {
+          for (const operator of operators) {
+            writes.taskInserts.push({
+              ...base,
+              id: `${cur.id}:${effect.seq}:${operator}`,
+              status: 'allocated',
+              assignee: operator,
+              candidates: null,
+            });
+          }
+        } else {
+          const only = operators.length === 1 ? operators[0]! : null;
+          writes.taskInserts.push({
+            ...base,
+            id: `${cur.id}:${effect.seq}`,
+            status: only ? 'allocated' : 'offered',
+            assignee: only,
+            candidates: operators.length > 1 ? JSON.stringify(operators) : null,
+          });
+        }
+        break;
+      }
+      case 'CloseTask':
+        writes.taskCloses.push({ issue_id: cur.id, seq: effect.seq, status: 'cancelled', at: now });
+        break;
+      case 'ScheduleJob':
+        writes.jobInserts.push({
+          issue_id: cur.id,
+          seq: effect.seq,
+          workspace_id: cur.workspaceId,
+          kind: 'job',
+          node: effect.node,
+          payload: JSON.stringify(effect.automation),
+          run_at: now,
+          max_attempts: Math.max(1, effect.automation.maxAttempts ?? ctx.defaultMaxAttempts),
+          idempotency_key: effect.idempotencyKey,
+          created_at: now,
+        });
+        writes.wake = true;
+        break;
+      case 'ScheduleTimer': {
+        const runAt = new Date(effect.dueAt).toISOString();
+        writes.jobInserts.push({
+          issue_id: cur.id,
+          seq: effect.seq,
+          workspace_id: cur.workspaceId,
+          kind: 'timer',
+          node: effect.node,
+          payload: null,
+          run_at: runAt,
+          max_attempts: 1,
+          idempotency_key: `${cur.id}:${effect.seq}`,
+          created_at: now,
+        });
+        if (runAt <= now) writes.wake = true;
+        break;
+      }
+      case 'SubscribeMessage':
+        writes.subscriptionInserts.push({
+          issue_id: cur.id,
+          seq: effect.seq,
+          workspace_id: cur.workspaceId,
+          app_id: cur.appId,
+          node: effect.node,
+          key: effect.key ?? null,
+          created_at: now,
+        });
+        break;
+      case 'IncidentRaised':
+        writes.incidentInserts.push({
+          issue_id: cur.id,
+          seq: effect.seq,
+          workspace_id: cur.workspaceId,
+          app_id: cur.appId,
+          node: effect.node,
+          code: effect.code,
+          message: effect.message,
+          created_at: now,
+        });
+        break;
+      // CancelJob / CancelTimer / UnsubscribeMessage: covered by the ended waits above.
+      // EndIssue: the issue row's status and ended_at come from the state.
+      default:
+        break;
+    }
+  }
+}

@@ -1,0 +1,763 @@
+/**
+ * The durable runtime: the engine's `decide` driven over the store (docs/runtime.md).
+ *
+ * Every change to an issue is a command through the group-commit executor: one transaction
+ * writes the issue row (optimistic version check), its history events, task, job, incident
+ * and subscription rows, all or nothing. Nothing another node would need is kept in memory:
+ * the only caches are compiled app versions (immutable) and, for 1 s, which version of an
+ * app is released.
+ */
+import {
+  BpmnError,
+  type Command,
+  type CompiledApp,
+  CompileError,
+  compile,
+  type DataValues,
+  type HistoryEvent,
+  type IssueState,
+  type TimerStartSpec,
+} from '@nagare/engine';
+import { type Kysely, sql } from 'kysely';
+import type { ConnectorRegistry } from '../connectors/connector.js';
+import { createConnectorRegistry } from '../connectors/connector.js';
+import type { Store } from '../store/database.js';
+import type { ClaimedJob } from '../store/job-rows.js';
+import { createRuntimeStore, type RuntimeStore } from '../store/runtime-store.js';
+import type { Database, TaskTable } from '../store/schema.js';
+import { AppCache } from './app-cache.js';
+import type { BatchItem, CommandOutcome, ItemResult, OperatorQuery } from './batch-program.js';
+import { type Clock, iso, newId, systemClock } from './clock.js';
+import { CommandExecutor, type ExecutorStats } from './command-executor.js';
+import { RuntimeError } from './errors.js';
+import { nextFiring, roundAt } from './timer-starts.js';
+import { Worker, type WorkerEvent, type WorkerHost, type WorkerOptions } from './worker.js';
+
+export const DEFAULT_WORKSPACE = 'default';
+export const DEFAULT_MAX_ATTEMPTS = 5;
+/** How long this node trusts its memory of which version of an app is released. */
+const RELEASED_CACHE_MS = 1_000;
+
+export interface RuntimeOptions {
+  readonly clock?: Clock;
+  /** Issue and app ids; default time-ordered random ids. */
+  readonly newId?: () => string;
+  /** The zone timers, deadlines and schedules are computed in; default UTC. */
+  readonly timeZone?: string;
+  readonly connectors?: ConnectorRegistry;
+  /** Attempts of a job whose step sets no `maxAttempts`. */
+  readonly defaultMaxAttempts?: number;
+  /** Who may do a task (identity comes later); default: nobody in particular (offered). */
+  readonly operators?: (query: OperatorQuery) => readonly string[];
+  readonly maxBatch?: number;
+  readonly maxInFlight?: number;
+}
+
+export interface DeployInput {
+  readonly bpmn: string;
+  /** Add a version to this app; default: a new app. */
+  readonly appId?: string;
+  readonly name?: string;
+  /** Release it at once (default true); a draft can be released later. */
+  readonly release?: boolean;
+}
+
+export interface Deployed {
+  readonly appId: string;
+  readonly versionId: string;
+  readonly version: number;
+  readonly released: boolean;
+  readonly warnings: CompiledApp['warnings'];
+}
+
+export interface StartInput {
+  readonly appId?: string;
+  /** A specific version (e.g. a draft for a debug run); default the released one. */
+  readonly versionId?: string;
+  readonly issueId?: string;
+  readonly data?: DataValues;
+  readonly mode?: 'normal' | 'test';
+  readonly by?: string;
+  readonly startEvent?: string;
+}
+
+export interface CompleteInput {
+  readonly taskId: string;
+  readonly operator: string;
+  readonly data?: DataValues;
+  readonly button?: string;
+}
+
+export interface TaskView {
+  readonly id: string;
+  readonly issueId: string;
+  readonly seq: number;
+  readonly appId: string;
+  readonly node: string;
+  readonly name: string | null;
+  readonly lane: string | null;
+  readonly status: TaskTable['status'];
+  readonly assignee: string | null;
+  readonly candidates: readonly string[] | null;
+  readonly team: string | null;
+  readonly dueAt: string | null;
+  readonly createdAt: string;
+  readonly endedAt: string | null;
+  readonly completedBy: string | null;
+}
+
+export interface TaskFilter {
+  readonly issueId?: string;
+  readonly appId?: string;
+  readonly node?: string;
+  /** Default: open tasks (offered or allocated). */
+  readonly status?: TaskTable['status'] | 'open' | 'any';
+  readonly assignee?: string;
+  readonly limit?: number;
+}
+
+export interface IssueView {
+  readonly id: string;
+  readonly appId: string;
+  readonly appVersionId: string;
+  readonly status: string;
+  readonly mode: string;
+  readonly version: number;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  readonly state: IssueState;
+  /** The process log, in order (empty after a retention purge). */
+  readonly history: readonly HistoryEvent[];
+}
+
+export interface IncidentView {
+  readonly issueId: string;
+  readonly seq: number;
+  readonly appId: string;
+  readonly node: string;
+  readonly code: string;
+  readonly message: string;
+  readonly status: 'open' | 'resolved';
+  readonly createdAt: string;
+  readonly resolvedAt: string | null;
+}
+
+export interface PurgeResult {
+  readonly issues: number;
+  readonly events: number;
+  readonly tasks: number;
+}
+
+export class Runtime {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly connectors: ConnectorRegistry;
+  readonly timeZone: string;
+  readonly #rs: RuntimeStore;
+  readonly #apps: AppCache;
+  readonly #executor: CommandExecutor;
+  readonly #newId: () => string;
+  readonly #operators: (query: OperatorQuery) => readonly string[];
+  readonly #released = new Map<string, { versionId: string; workspaceId: string; until: number }>();
+  readonly #wakeListeners = new Set<() => void>();
+  readonly #workers = new Set<Worker>();
+  #listener: { close(): Promise<void> } | undefined;
+
+  constructor(store: Store, options: RuntimeOptions = {}) {
+    this.store = store;
+    this.clock = options.clock ?? systemClock;
+    this.connectors = options.connectors ?? createConnectorRegistry([]);
+    this.timeZone = options.timeZone ?? 'UTC';
+    this.#newId = options.newId ?? (() => newId(this.clock.now()));
+    this.#operators = options.operators ?? (() => []);
+    this.#rs = createRuntimeStore(store);
+    this.#apps = new AppCache(store.db);
+    this.#executor = new CommandExecutor({
+      runner: this.#rs.runner,
+      apps: this.#apps,
+      clock: this.clock,
+      timeZone: this.timeZone,
+      defaultMaxAttempts: options.defaultMaxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      operators: this.#operators,
+      maxBatch: options.maxBatch ?? 500,
+      maxInFlight: options.maxInFlight ?? this.#rs.maxInFlight,
+      onCommit: (writes) => {
+        if (writes.some((w) => w.wake)) this.#wakeLocal();
+      },
+    });
+  }
+
+  /** Transactions and commands so far (group commit: fewer transactions than commands). */
+  get stats(): Readonly<ExecutorStats> {
+    return this.#executor.stats;
+  }
+
+  // ---------------------------------------------------------------- apps
+
+  /** Compiles and stores a version of an app; refuses BPMN that does not compile (COMPILE_FAILED, nothing stored). */
+  async deploy(input: DeployInput): Promise<Deployed> {
+    const app = await compileOrRefuse(input.bpmn);
+    const db = this.store.db;
+    const now = iso(this.clock.now());
+    const versionId = this.#newId();
+    const release = input.release ?? true;
+    const { appId, version } = await db.transaction().execute(async (tx) => {
+      let appId = input.appId;
+      let version = 1;
+      if (appId !== undefined) {
+        const existing = await tx.selectFrom('app').select('id').where('id', '=', appId).executeTakeFirst();
+        if (existing === undefined) throw new RuntimeError('UNKNOWN_APP', `no app ${appId}`);
+        const last = await tx
+          .selectFrom('app_version')
+          .select((eb) => eb.fn.max('version').as('v'))
+          .where('app_id', '=', appId)
+          .executeTakeFirst();
+        version = Number(last?.v ?? 0) + 1;
+      } else {
+        appId = this.#newId();
+        await tx
+          .insertInto('app')
+          .values({
+            id: appId,
+            workspace_id: DEFAULT_WORKSPACE,
+            name: input.name ?? app.name ?? app.processId,
+            released_version_id: null,
+            created_at: now,
+          })
+          .execute();
+      }
+      await tx
+        .insertInto('app_version')
+        .values({
+          id: versionId,
+          workspace_id: DEFAULT_WORKSPACE,
+          app_id: appId,
+          version,
+          status: 'draft',
+          process_id: app.processId,
+          bpmn: input.bpmn,
+          created_at: now,
+          released_at: null,
+        })
+        .execute();
+      if (release) await this.#release(tx, appId, versionId, app, now);
+      return { appId, version };
+    });
+    this.#apps.put(versionId, app);
+    this.#released.delete(appId);
+    return { appId, versionId, version, released: release, warnings: app.warnings };
+  }
+
+  /** Makes a stored version the one new issues start on; re-arms its Timer Starts (never twice). */
+  async release(versionId: string): Promise<void> {
+    const app = await this.#loadApp(versionId);
+    const now = iso(this.clock.now());
+    const appId = await this.store.db.transaction().execute(async (tx) => {
+      const row = await tx
+        .selectFrom('app_version')
+        .select('app_id')
+        .where('id', '=', versionId)
+        .executeTakeFirst();
+      if (row === undefined) throw new RuntimeError('UNKNOWN_VERSION', `no app version ${versionId}`);
+      await this.#release(tx, row.app_id, versionId, app, now);
+      return row.app_id;
+    });
+    this.#released.delete(appId);
+  }
+
+  async #release(
+    tx: Kysely<Database>,
+    appId: string,
+    versionId: string,
+    app: CompiledApp,
+    now: string,
+  ): Promise<void> {
+    await tx
+      .updateTable('app_version')
+      .set({ status: 'retired' })
+      .where('app_id', '=', appId)
+      .where('status', '=', 'released')
+      .execute();
+    await tx
+      .updateTable('app_version')
+      .set({ status: 'released', released_at: now })
+      .where('id', '=', versionId)
+      .execute();
+    await tx.updateTable('app').set({ released_version_id: versionId }).where('id', '=', appId).execute();
+
+    // Timer Starts: one row per (app, start event), re-armed in place.
+    const nodes = app.timerStarts.map((t) => t.node);
+    const existing = await tx.selectFrom('timer_start').selectAll().where('app_id', '=', appId).execute();
+    const stale = existing.filter((row) => !nodes.includes(row.node)).map((row) => row.node);
+    if (stale.length > 0) {
+      await tx.deleteFrom('timer_start').where('app_id', '=', appId).where('node', 'in', stale).execute();
+    }
+    const nowMs = Date.parse(now);
+    for (const spec of app.timerStarts) {
+      const zone = spec.timezone ?? this.timeZone;
+      const row = existing.find((r) => r.node === spec.node);
+      const position = row
+        ? {
+            armedAt: Date.parse(row.armed_at),
+            lastFiredAt: row.last_fired_at === null ? null : Date.parse(row.last_fired_at),
+            fired: row.fired,
+          }
+        : { armedAt: nowMs, lastFiredAt: null, fired: 0 };
+      const next = nextFiring(spec, zone, position);
+      const values = {
+        app_version_id: versionId,
+        spec: JSON.stringify(spec),
+        time_zone: zone,
+        next_at: next === null ? null : iso(next),
+      };
+      if (row) {
+        await tx
+          .updateTable('timer_start')
+          .set(values)
+          .where('app_id', '=', appId)
+          .where('node', '=', spec.node)
+          .execute();
+      } else {
+        await tx
+          .insertInto('timer_start')
+          .values({
+            app_id: appId,
+            node: spec.node,
+            workspace_id: DEFAULT_WORKSPACE,
+            ...values,
+            armed_at: now,
+            last_fired_at: null,
+            fired: 0,
+            locked_by: null,
+            locked_until: null,
+          })
+          .execute();
+      }
+    }
+    if (app.timerStarts.length > 0) this.#wakeLocal();
+  }
+
+  async #loadApp(versionId: string): Promise<CompiledApp> {
+    try {
+      return await this.#apps.load(versionId);
+    } catch (error) {
+      if (error instanceof RuntimeError) throw error;
+      throw new RuntimeError('STORE', `app version ${versionId} cannot be loaded: ${String(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  async #releasedVersion(appId: string): Promise<{ versionId: string; workspaceId: string }> {
+    const cached = this.#released.get(appId);
+    const now = Date.now();
+    if (cached && cached.until > now) return cached;
+    const row = await this.store.db
+      .selectFrom('app')
+      .select(['released_version_id', 'workspace_id'])
+      .where('id', '=', appId)
+      .executeTakeFirst();
+    if (row === undefined) throw new RuntimeError('UNKNOWN_APP', `no app ${appId}`);
+    if (row.released_version_id === null)
+      throw new RuntimeError('NOT_RELEASED', `app ${appId} has no released version`);
+    const entry = {
+      versionId: row.released_version_id,
+      workspaceId: row.workspace_id,
+      until: now + RELEASED_CACHE_MS,
+    };
+    this.#released.set(appId, entry);
+    return entry;
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  /** Starts an issue; resolves after it is committed, with the engine's answer. */
+  async startIssue(input: StartInput): Promise<CommandOutcome> {
+    let appId = input.appId;
+    let versionId = input.versionId;
+    let workspaceId = DEFAULT_WORKSPACE;
+    if (versionId === undefined) {
+      if (appId === undefined)
+        throw new RuntimeError('BAD_INPUT', 'startIssue needs an appId or a versionId');
+      const released = await this.#releasedVersion(appId);
+      versionId = released.versionId;
+      workspaceId = released.workspaceId;
+    } else if (appId === undefined || !this.#apps.get(versionId)) {
+      const row = await this.store.db
+        .selectFrom('app_version')
+        .select(['app_id', 'workspace_id'])
+        .where('id', '=', versionId)
+        .executeTakeFirst();
+      if (row === undefined) throw new RuntimeError('UNKNOWN_VERSION', `no app version ${versionId}`);
+      if (appId !== undefined && appId !== row.app_id) {
+        throw new RuntimeError(
+          'BAD_INPUT',
+          `version ${versionId} belongs to app ${row.app_id}, not ${appId}`,
+        );
+      }
+      appId = row.app_id;
+      workspaceId = row.workspace_id;
+    }
+    if (!this.#apps.get(versionId)) await this.#loadApp(versionId);
+    const issueId = input.issueId ?? this.#newId();
+    if (issueId.includes(':') || issueId.trim() === '') {
+      throw new RuntimeError('BAD_INPUT', `an issue id must be non-empty and without ":" (got "${issueId}")`);
+    }
+    return this.#command({
+      kind: 'command',
+      issueId,
+      command: {
+        type: 'StartIssue',
+        issueId,
+        ...(input.data ? { data: input.data } : {}),
+        ...(input.mode ? { mode: input.mode } : {}),
+        ...(input.by ? { by: input.by } : {}),
+        ...(input.startEvent ? { startEvent: input.startEvent } : {}),
+      },
+      start: { appId, appVersionId: versionId, workspaceId },
+    });
+  }
+
+  /** Completes a task (`issueId:seq`, or `issueId:seq:operator` for a team step's task). */
+  completeTask(input: CompleteInput): Promise<CommandOutcome> {
+    const parts = input.taskId.split(':');
+    const seq = Number(parts[1]);
+    if (parts.length < 2 || parts.length > 3 || parts[0] === '' || !Number.isInteger(seq) || seq < 1) {
+      return Promise.reject(new RuntimeError('UNKNOWN_TASK', `no task ${input.taskId}`));
+    }
+    return this.#command({
+      kind: 'command',
+      issueId: parts[0]!,
+      command: {
+        type: 'CompleteTask',
+        seq,
+        operator: input.operator,
+        ...(input.data ? { data: input.data } : {}),
+        ...(input.button ? { button: input.button } : {}),
+      },
+      task: { id: input.taskId, team: parts.length === 3 },
+    });
+  }
+
+  deliverMessage(input: {
+    issueId: string;
+    node: string;
+    key?: string;
+    data?: DataValues;
+  }): Promise<CommandOutcome> {
+    return this.submit(input.issueId, {
+      type: 'MessageReceived',
+      node: input.node,
+      ...(input.key === undefined ? {} : { key: input.key }),
+      ...(input.data ? { data: input.data } : {}),
+    });
+  }
+
+  cancelIssue(issueId: string, options: { reason?: string; by?: string } = {}): Promise<CommandOutcome> {
+    return this.submit(issueId, { type: 'CancelIssue', ...options });
+  }
+
+  /** An administrator's retry of an incident (by its seq), optionally fixing data first. */
+  retryIncident(issueId: string, incident: number, data?: DataValues): Promise<CommandOutcome> {
+    return this.submit(issueId, { type: 'RetryIncident', incident, ...(data ? { data } : {}) });
+  }
+
+  /** Any command on an existing issue. Worker results go through workers (they carry the lease). */
+  submit(issueId: string, command: Command): Promise<CommandOutcome> {
+    if (command.type === 'StartIssue') {
+      return Promise.reject(new RuntimeError('BAD_INPUT', 'use startIssue to start an issue'));
+    }
+    return this.#command({ kind: 'command', issueId, command });
+  }
+
+  async #command(item: BatchItem): Promise<CommandOutcome> {
+    const result = await this.#executor.submit(item);
+    if (!result.ok) throw result.error;
+    return result.outcome as CommandOutcome;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  async getIssue(issueId: string, options: { history?: boolean } = {}): Promise<IssueView> {
+    const row = await this.store.db
+      .selectFrom('issue')
+      .selectAll()
+      .where('id', '=', issueId)
+      .executeTakeFirst();
+    if (row === undefined) throw new RuntimeError('UNKNOWN_ISSUE', `no issue ${issueId}`);
+    const history =
+      options.history === false
+        ? []
+        : (
+            await this.store.db
+              .selectFrom('history_event')
+              .select('payload')
+              .where('issue_id', '=', issueId)
+              .orderBy('ordinal')
+              .execute()
+          ).map((e) => JSON.parse(e.payload) as HistoryEvent);
+    return {
+      id: row.id,
+      appId: row.app_id,
+      appVersionId: row.app_version_id,
+      status: row.status,
+      mode: row.mode,
+      version: row.version,
+      startedAt: row.started_at,
+      endedAt: row.ended_at,
+      state: JSON.parse(row.state) as IssueState,
+      history,
+    };
+  }
+
+  async listTasks(filter: TaskFilter = {}): Promise<TaskView[]> {
+    let q = this.store.db.selectFrom('task').selectAll();
+    if (filter.issueId !== undefined) q = q.where('issue_id', '=', filter.issueId);
+    if (filter.appId !== undefined) q = q.where('app_id', '=', filter.appId);
+    if (filter.node !== undefined) q = q.where('node', '=', filter.node);
+    if (filter.assignee !== undefined) q = q.where('assignee', '=', filter.assignee);
+    const status = filter.status ?? 'open';
+    if (status === 'open') q = q.where('status', 'in', ['offered', 'allocated']);
+    else if (status !== 'any') q = q.where('status', '=', status);
+    const rows = await q
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(filter.limit ?? 1_000)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      issueId: r.issue_id,
+      seq: r.seq,
+      appId: r.app_id,
+      node: r.node,
+      name: r.name,
+      lane: r.lane,
+      status: r.status,
+      assignee: r.assignee,
+      candidates: r.candidates === null ? null : (JSON.parse(r.candidates) as string[]),
+      team: r.team,
+      dueAt: r.due_at,
+      createdAt: r.created_at,
+      endedAt: r.ended_at,
+      completedBy: r.completed_by,
+    }));
+  }
+
+  async listIncidents(
+    filter: { status?: 'open' | 'resolved' | 'any'; issueId?: string; appId?: string } = {},
+  ): Promise<IncidentView[]> {
+    let q = this.store.db.selectFrom('incident').selectAll();
+    const status = filter.status ?? 'open';
+    if (status !== 'any') q = q.where('status', '=', status);
+    if (filter.issueId !== undefined) q = q.where('issue_id', '=', filter.issueId);
+    if (filter.appId !== undefined) q = q.where('app_id', '=', filter.appId);
+    const rows = await q.orderBy('created_at').orderBy('issue_id').orderBy('seq').execute();
+    return rows.map((r) => ({
+      issueId: r.issue_id,
+      seq: r.seq,
+      appId: r.app_id,
+      node: r.node,
+      code: r.code,
+      message: r.message,
+      status: r.status,
+      createdAt: r.created_at,
+      resolvedAt: r.resolved_at,
+    }));
+  }
+
+  // ---------------------------------------------------------------- workers and timers
+
+  /** A worker over this runtime; call `start()` to run it, or `runOnce()` in tests. */
+  createWorker(options: WorkerOptions = {}): Worker {
+    if (this.#listener === undefined) this.#listener = this.#rs.listen(() => this.#wakeLocal());
+    const worker = new Worker(this.#host(), options);
+    this.#workers.add(worker);
+    return worker;
+  }
+
+  /** Fires the Timer Starts that are due (each claimed with a lease); returns the issues started. */
+  async runTimerStarts(
+    workerId = `timers-${newId()}`,
+    leaseMs = 60_000,
+    onEvent?: (event: WorkerEvent) => void,
+  ): Promise<number> {
+    const now = this.clock.now();
+    const rows = await this.#rs.claimTimerStarts({
+      workerId,
+      now: iso(now),
+      leaseUntil: iso(now + leaseMs),
+      limit: 20,
+    });
+    let started = 0;
+    for (const row of rows) {
+      const spec = JSON.parse(row.spec) as TimerStartSpec;
+      const position = {
+        armedAt: Date.parse(row.armed_at),
+        lastFiredAt: row.last_fired_at === null ? null : Date.parse(row.last_fired_at),
+        fired: row.fired,
+      };
+      let round: ReturnType<typeof roundAt>;
+      try {
+        round = roundAt(spec, row.time_zone, position, now, 1);
+      } catch (error) {
+        onEvent?.({ type: 'error', error });
+        continue;
+      }
+      if (!this.#apps.get(row.app_version_id)) await this.#loadApp(row.app_version_id);
+      const starts = Array.from({ length: round.count }, () => {
+        const issueId = this.#newId();
+        return {
+          kind: 'command' as const,
+          issueId,
+          command: { type: 'StartIssue' as const, issueId, startEvent: row.node },
+          start: { appId: row.app_id, appVersionId: row.app_version_id, workspaceId: row.workspace_id },
+        };
+      });
+      const result = await this.#executor.submit({
+        kind: 'timerRound',
+        starts,
+        advance: {
+          app_id: row.app_id,
+          node: row.node,
+          locked_by: workerId,
+          last_fired_at: round.dueAt === null ? row.last_fired_at : iso(round.dueAt),
+          next_at: round.nextAt === null ? null : iso(round.nextAt),
+          fired: row.fired + (round.dueAt === null ? 0 : 1),
+        },
+      });
+      if (result.ok) {
+        const n = result.started?.length ?? 0;
+        started += n;
+        onEvent?.({ type: 'timerStart:round', app: row.app_id, node: row.node, started: n });
+      } else onEvent?.({ type: 'error', error: result.error });
+    }
+    return started;
+  }
+
+  #host(): WorkerHost {
+    const rs = this.#rs;
+    const db = this.store.db;
+    return {
+      clock: this.clock,
+      connectors: this.connectors,
+      claimJobs: (workerId, limit, leaseMs) => {
+        const now = this.clock.now();
+        return rs.claimJobs({ workerId, now: iso(now), leaseUntil: iso(now + leaseMs), limit });
+      },
+      submit: (job: ClaimedJob, workerId: string, command: Command): Promise<ItemResult> =>
+        this.#executor.submit({
+          kind: 'command',
+          issueId: job.issue_id,
+          command,
+          fence: { lockedBy: workerId, attempts: job.attempts },
+        }),
+      retryLater: async (job, workerId, runAt, error) => {
+        const r = await db
+          .updateTable('job')
+          .set({ run_at: runAt, locked_by: null, locked_until: null, last_error: error })
+          .where('issue_id', '=', job.issue_id)
+          .where('seq', '=', job.seq)
+          .where('locked_by', '=', workerId)
+          .where('attempts', '=', job.attempts)
+          .executeTakeFirst();
+        return Number(r.numUpdatedRows) === 1;
+      },
+      release: async (job, workerId) => {
+        await db
+          .updateTable('job')
+          .set((eb) => ({ locked_by: null, locked_until: null, attempts: eb('attempts', '-', 1) }))
+          .where('issue_id', '=', job.issue_id)
+          .where('seq', '=', job.seq)
+          .where('locked_by', '=', workerId)
+          .where('attempts', '=', job.attempts)
+          .execute();
+      },
+      runTimerStarts: (workerId, leaseMs, onEvent) => this.runTimerStarts(workerId, leaseMs, onEvent),
+      onWake: (listener) => {
+        this.#wakeListeners.add(listener);
+        return () => this.#wakeListeners.delete(listener);
+      },
+    };
+  }
+
+  #wakeLocal(): void {
+    for (const listener of this.#wakeListeners) listener();
+  }
+
+  // ---------------------------------------------------------------- retention
+
+  /**
+   * Deletes the history events and closed tasks of issues that ended before `endedBefore`,
+   * at most `limit` issues per call (call again until it returns 0 issues). With
+   * `deleteIssues` the issue rows and their incidents go too.
+   */
+  async purge(options: {
+    endedBefore: string | number;
+    limit?: number;
+    deleteIssues?: boolean;
+  }): Promise<PurgeResult> {
+    const cutoff = typeof options.endedBefore === 'number' ? iso(options.endedBefore) : options.endedBefore;
+    return this.store.db.transaction().execute(async (tx) => {
+      const ids = (
+        await tx
+          .selectFrom('issue')
+          .select('id')
+          .where('ended_at', 'is not', null)
+          .where('ended_at', '<', cutoff)
+          .where(({ exists, selectFrom }) =>
+            options.deleteIssues
+              ? sql<boolean>`true`
+              : exists(
+                  selectFrom('history_event')
+                    .select(sql`1`.as('one'))
+                    .whereRef('history_event.issue_id', '=', 'issue.id'),
+                ),
+          )
+          .orderBy('ended_at')
+          .limit(options.limit ?? 1_000)
+          .execute()
+      ).map((r) => r.id);
+      if (ids.length === 0) return { issues: 0, events: 0, tasks: 0 };
+      const events = await tx.deleteFrom('history_event').where('issue_id', 'in', ids).executeTakeFirst();
+      const tasks = await tx.deleteFrom('task').where('issue_id', 'in', ids).executeTakeFirst();
+      if (options.deleteIssues) {
+        await tx.deleteFrom('incident').where('issue_id', 'in', ids).execute();
+        await tx.deleteFrom('issue').where('id', 'in', ids).execute();
+      }
+      return {
+        issues: ids.length,
+        events: Number(events.numDeletedRows),
+        tasks: Number(tasks.numDeletedRows),
+      };
+    });
+  }
+
+  /** Stops the workers (gracefully), then commits what is queued. Does not close the store. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#workers].map((w) => w.stop()));
+    await this.#executor.close();
+    await this.#listener?.close();
+    this.#listener = undefined;
+  }
+}
+
+export function createRuntime(store: Store, options: RuntimeOptions = {}): Runtime {
+  return new Runtime(store, options);
+}
+
+async function compileOrRefuse(bpmn: string): Promise<CompiledApp> {
+  if (typeof bpmn !== 'string' || bpmn.trim() === '')
+    throw new RuntimeError('COMPILE_FAILED', 'the BPMN is empty');
+  try {
+    return await compile(bpmn);
+  } catch (error) {
+    if (error instanceof CompileError || error instanceof BpmnError) {
+      const problems = (error as { problems?: unknown }).problems;
+      throw new RuntimeError('COMPILE_FAILED', `the BPMN does not compile: ${error.message}`, {
+        details: problems,
+        cause: error,
+      });
+    }
+    throw new RuntimeError('COMPILE_FAILED', `the BPMN does not compile: ${String(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,323 @@
+/**
+ * A worker: claims due jobs in batches with a lease, runs each through its connector and
+ * reports the result to the engine through the command executor (group commit).
+ *
+ * - Lease: a claim sets `locked_by` and `locked_until` and counts the attempt. The result is
+ *   committed only if the job row still carries this worker and this attempt (the fence in
+ *   the batch), so a worker whose lease ran out — and the job was claimed again — cannot
+ *   commit; its seq is also stale once the other worker's result is in.
+ * - Retries: a retryable failure with attempts left puts the job back with exponential
+ *   back-off (base × 2^(attempt-1), ×0.75–1.25 jitter from the injected random source,
+ *   capped); the engine sees only the final `JobFailed` (an incident, or an error boundary).
+ * - Timers are jobs of kind `timer`: running one submits `TimerFired`.
+ * - Wake-ups: a commit that scheduled a job due now wakes idle workers (in process; on
+ *   PostgreSQL also other nodes by NOTIFY); otherwise they poll every `pollMs`.
+ * - `stop()`: stops claiming, lets running jobs finish for `graceMs`, then aborts them and
+ *   gives their leases back (the attempt is not counted).
+ */
+import type { AutomationSpec, Command } from '@nagare/engine';
+import type { ConnectorRegistry, ConnectorResult } from '../connectors/connector.js';
+import type { ClaimedJob } from '../store/job-rows.js';
+import type { ItemResult } from './batch-program.js';
+import { type Clock, iso } from './clock.js';
+
+export interface BackoffOptions {
+  readonly baseMs: number;
+  readonly factor: number;
+  readonly maxMs: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 1_000, factor: 2, maxMs: 15 * 60_000 };
+
+/** The delay before attempt `attempt + 1`; `random` in [0, 1) gives ±25% jitter. */
+export function backoffDelay(attempt: number, options: BackoffOptions, random: number): number {
+  const raw = options.baseMs * options.factor ** Math.max(0, attempt - 1);
+  return Math.round(Math.min(options.maxMs, raw) * (0.75 + 0.5 * random));
+}
+
+export type WorkerEvent =
+  | { readonly type: 'job:start'; readonly job: ClaimedJob }
+  | { readonly type: 'job:success'; readonly job: ClaimedJob }
+  | { readonly type: 'job:retry'; readonly job: ClaimedJob; readonly error: string; readonly runAt: string }
+  | { readonly type: 'job:failed'; readonly job: ClaimedJob; readonly error: string }
+  | {
+      readonly type: 'job:refused';
+      readonly job: ClaimedJob;
+      readonly code: string;
+      readonly message: string;
+    }
+  | {
+      readonly type: 'timerStart:round';
+      readonly app: string;
+      readonly node: string;
+      readonly started: number;
+    }
+  | { readonly type: 'error'; readonly error: unknown };
+
+export interface WorkerOptions {
+  /** Unique per worker; written to `locked_by`. Default: a random id. */
+  readonly id?: string;
+  /** Jobs claimed per query. */
+  readonly batchSize?: number;
+  /** Jobs running at once. */
+  readonly concurrency?: number;
+  readonly leaseMs?: number;
+  readonly pollMs?: number;
+  readonly graceMs?: number;
+  readonly backoff?: BackoffOptions;
+  /** Jitter source, [0, 1). */
+  readonly random?: () => number;
+  /** Also fire Timer Starts (default true). */
+  readonly timerStarts?: boolean;
+  readonly onEvent?: (event: WorkerEvent) => void;
+}
+
+/** What a worker needs from the runtime (runtime.ts provides it). */
+export interface WorkerHost {
+  readonly clock: Clock;
+  readonly connectors: ConnectorRegistry;
+  claimJobs(workerId: string, limit: number, leaseMs: number): Promise<ClaimedJob[]>;
+  submit(job: ClaimedJob, workerId: string, command: Command): Promise<ItemResult>;
+  retryLater(job: ClaimedJob, workerId: string, runAt: string, error: string): Promise<boolean>;
+  release(job: ClaimedJob, workerId: string): Promise<void>;
+  runTimerStarts(workerId: string, leaseMs: number, onEvent?: (event: WorkerEvent) => void): Promise<number>;
+  /** Registers a wake-up callback; returns the unregister function. */
+  onWake(listener: () => void): () => void;
+}
+
+export class Worker {
+  readonly id: string;
+  readonly #host: WorkerHost;
+  readonly #o: Required<Omit<WorkerOptions, 'id' | 'onEvent'>> & Pick<WorkerOptions, 'onEvent'>;
+  readonly #running = new Set<Promise<void>>();
+  readonly #stop = new AbortController();
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #woken = false;
+  #unlisten: (() => void) | undefined;
+
+  constructor(host: WorkerHost, options: WorkerOptions = {}) {
+    this.#host = host;
+    this.id = options.id ?? `worker-${Math.random().toString(36).slice(2, 10)}`;
+    this.#o = {
+      batchSize: options.batchSize ?? 50,
+      concurrency: options.concurrency ?? 50,
+      leaseMs: options.leaseMs ?? 60_000,
+      pollMs: options.pollMs ?? 1_000,
+      graceMs: options.graceMs ?? 10_000,
+      backoff: options.backoff ?? DEFAULT_BACKOFF,
+      random: options.random ?? Math.random,
+      timerStarts: options.timerStarts ?? true,
+      onEvent: options.onEvent,
+    };
+  }
+
+  get running(): number {
+    return this.#running.size;
+  }
+
+  /** One pass, for tests and scripts: fire due Timer Starts, claim one batch of due jobs, run them to the end. */
+  async runOnce(): Promise<{ jobs: number; timerStarts: number }> {
+    const timerStarts = this.#o.timerStarts
+      ? await this.#host.runTimerStarts(this.id, this.#o.leaseMs, this.#o.onEvent)
+      : 0;
+    const jobs = await this.#host.claimJobs(this.id, this.#o.batchSize, this.#o.leaseMs);
+    await Promise.all(jobs.map((job) => this.#execute(job)));
+    return { jobs: jobs.length, timerStarts };
+  }
+
+  /** Runs until `stop()`. */
+  start(): void {
+    if (this.#loop) return;
+    this.#unlisten = this.#host.onWake(() => {
+      this.#woken = true;
+      this.#wake?.();
+    });
+    this.#loop = this.#run();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#stop.signal.aborted) {
+      this.#stop.abort();
+      this.#wake?.();
+    }
+    this.#unlisten?.();
+    await this.#loop;
+  }
+
+  async #run(): Promise<void> {
+    let lastTimerCheck = 0;
+    while (!this.#stop.signal.aborted) {
+      try {
+        const now = this.#host.clock.now();
+        if (this.#o.timerStarts && now - lastTimerCheck >= this.#o.pollMs) {
+          lastTimerCheck = now;
+          await this.#host.runTimerStarts(this.id, this.#o.leaseMs, this.#o.onEvent);
+        }
+        const free = this.#o.concurrency - this.#running.size;
+        let claimed = 0;
+        if (free > 0) {
+          this.#woken = false;
+          const jobs = await this.#host.claimJobs(
+            this.id,
+            Math.min(free, this.#o.batchSize),
+            this.#o.leaseMs,
+          );
+          claimed = jobs.length;
+          for (const job of jobs) {
+            const run = this.#execute(job).finally(() => {
+              this.#running.delete(run);
+              this.#wake?.();
+            });
+            this.#running.add(run);
+          }
+        }
+        if (this.#stop.signal.aborted) break;
+        // A full batch: there may be more; otherwise sleep until woken or the poll interval.
+        if (claimed === 0 || this.#running.size >= this.#o.concurrency) await this.#sleep();
+      } catch (error) {
+        this.#o.onEvent?.({ type: 'error', error });
+        await this.#sleep();
+      }
+    }
+    await this.#drain();
+  }
+
+  #sleep(): Promise<void> {
+    if (this.#woken) {
+      this.#woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.#o.pollMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = () => {
+        this.#wake = undefined;
+        done();
+      };
+    });
+  }
+
+  async #drain(): Promise<void> {
+    if (this.#running.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.#o.graceMs);
+    });
+    await Promise.race([Promise.all(this.#running), grace]);
+    clearTimeout(timer);
+    this.#abortRunning.abort();
+    await Promise.all(this.#running);
+  }
+
+  /** Aborted when the grace period after stop() is over: running connectors give up. */
+  readonly #abortRunning = new AbortController();
+
+  async #execute(job: ClaimedJob): Promise<void> {
+    const host = this.#host;
+    const emit = this.#o.onEvent;
+    emit?.({ type: 'job:start', job });
+    try {
+      if (job.kind === 'timer') {
+        this.#report(job, await host.submit(job, this.id, { type: 'TimerFired', seq: job.seq }));
+        return;
+      }
+      const automation = JSON.parse(job.payload ?? '{}') as AutomationSpec;
+      const connector = host.connectors.get(automation.type);
+      let result: ConnectorResult;
+      if (connector === undefined) {
+        result = {
+          ok: false,
+          error: { code: 'NO_CONNECTOR', message: `no connector runs automation type "${automation.type}"` },
+          retryable: false,
+        };
+      } else {
+        // Give up before the lease ends: after it, the result could not be committed anyway.
+        const signal = AbortSignal.any([this.#abortRunning.signal, AbortSignal.timeout(this.#o.leaseMs)]);
+        result = await connector
+          .run(
+            {
+              issueId: job.issue_id,
+              seq: job.seq,
+              node: job.node,
+              attempt: job.attempts,
+              maxAttempts: job.max_attempts,
+              idempotencyKey: job.idempotency_key,
+              automation,
+            },
+            signal,
+          )
+          .catch(
+            (error: unknown): ConnectorResult => ({
+              ok: false,
+              error: {
+                code: 'CONNECTOR_ERROR',
+                message: error instanceof Error ? error.message : String(error),
+              },
+              retryable: true,
+            }),
+          );
+        if (this.#abortRunning.signal.aborted) {
+          await host.release(job, this.id);
+          return;
+        }
+      }
+      if (result.ok) {
+        this.#report(
+          job,
+          await host.submit(job, this.id, {
+            type: 'JobSucceeded',
+            seq: job.seq,
+            ...(result.data ? { data: result.data } : {}),
+          }),
+        );
+        return;
+      }
+      const message = result.error.code
+        ? `${result.error.code}: ${result.error.message}`
+        : result.error.message;
+      if (result.retryable && job.attempts < job.max_attempts) {
+        const runAt = iso(host.clock.now() + backoffDelay(job.attempts, this.#o.backoff, this.#o.random()));
+        if (await host.retryLater(job, this.id, runAt, message))
+          emit?.({ type: 'job:retry', job, error: message, runAt });
+        else
+          emit?.({
+            type: 'job:refused',
+            job,
+            code: 'LEASE_LOST',
+            message: 'the lease ran out before the retry was recorded',
+          });
+        return;
+      }
+      this.#report(
+        job,
+        await host.submit(job, this.id, {
+          type: 'JobFailed',
+          seq: job.seq,
+          error: { ...(result.error.code ? { code: result.error.code } : {}), message: result.error.message },
+          retryable: result.retryable || job.attempts >= job.max_attempts,
+        }),
+        message,
+      );
+    } catch (error) {
+      emit?.({ type: 'error', error });
+    }
+  }
+
+  #report(job: ClaimedJob, result: ItemResult, failure?: string): void {
+    const emit = this.#o.onEvent;
+    if (!emit) return;
+    if (!result.ok) {
+      emit({
+        type: 'job:refused',
+        job,
+        code: result.error.rejection ?? result.error.code,
+        message: result.error.message,
+      });
+    } else if (failure !== undefined) emit({ type: 'job:failed', job, error: failure });
+    else emit({ type: 'job:success', job });
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * What one command batch writes: the rows that `decide`'s state, events and effects map to.
+ * Built in memory while deciding, then applied by the dialect's batch writer
+ * (store/sqlite/sqlite-batch.ts, store/postgres/postgres-batch.ts) in this order: inserts
+ * first, then updates and deletes. Keys are never reused (a seq is handed out once per
+ * issue), so a row inserted and then closed within one batch ends up closed.
+ */
+import type { IssueState } from '@nagare/engine';
+
+export interface IssueInsert {
+  id: string;
+  workspace_id: string;
+  app_id: string;
+  app_version_id: string;
+  status: string;
+  mode: string;
+  state: string;
+  version: number;
+  events: number;
+  started_at: string;
+  ended_at: string | null;
+  updated_at: string;
+}
+
+/** `where id = ? and version = expect_version`: the optimistic check. */
+export interface IssueUpdate {
+  id: string;
+  expect_version: number;
+  version: number;
+  status: string;
+  state: string;
+  events: number;
+  ended_at: string | null;
+  updated_at: string;
+}
+
+export interface EventInsert {
+  issue_id: string;
+  ordinal: number;
+  workspace_id: string;
+  type: string;
+  payload: string;
+  at: string;
+}
+
+export interface TaskInsert {
+  id: string;
+  workspace_id: string;
+  issue_id: string;
+  seq: number;
+  app_id: string;
+  node: string;
+  name: string | null;
+  lane: string | null;
+  status: 'offered' | 'allocated';
+  assignee: string | null;
+  candidates: string | null;
+  team: string | null;
+  buttons: string | null;
+  due_at: string | null;
+  deadline: string | null;
+  created_at: string;
+}
+
+export interface JobInsert {
+  issue_id: string;
+  seq: number;
+  workspace_id: string;
+  kind: 'job' | 'timer';
+  node: string;
+  payload: string | null;
+  run_at: string;
+  max_attempts: number;
+  idempotency_key: string;
+  created_at: string;
+}
+
+export interface IncidentInsert {
+  issue_id: string;
+  seq: number;
+  workspace_id: string;
+  app_id: string;
+  node: string;
+  code: string;
+  message: string;
+  created_at: string;
+}
+
+export interface SubscriptionInsert {
+  issue_id: string;
+  seq: number;
+  workspace_id: string;
+  app_id: string;
+  node: string;
+  key: string | null;
+  created_at: string;
+}
+
+export interface SeqKey {
+  issue_id: string;
+  seq: number;
+}
+
+/** A job result may be committed only by the worker holding the lease it claimed with. */
+export interface JobFence extends SeqKey {
+  locked_by: string;
+  attempts: number;
+}
+
+export interface TimerStartAdvance {
+  app_id: string;
+  node: string;
+  locked_by: string;
+  last_fired_at: string | null;
+  next_at: string | null;
+  fired: number;
+}
+
+export class WriteSet {
+  readonly issueInserts = new Map<string, IssueInsert>();
+  readonly issueUpdates = new Map<string, IssueUpdate>();
+  readonly events: EventInsert[] = [];
+  readonly taskInserts: TaskInsert[] = [];
+  /** The completed task (must be open). */
+  readonly taskCompletions: { id: string; operator: string; at: string }[] = [];
+  /** CloseTask: every still-open task of the seq. */
+  readonly taskCloses: (SeqKey & { status: 'done' | 'cancelled'; at: string })[] = [];
+  readonly jobInserts: JobInsert[] = [];
+  readonly jobDeletes: SeqKey[] = [];
+  readonly jobFences: JobFence[] = [];
+  readonly incidentInserts: IncidentInsert[] = [];
+  readonly incidentResolves: (SeqKey & { at: string })[] = [];
+  readonly subscriptionInserts: SubscriptionInsert[] = [];
+  readonly subscriptionDeletes: SeqKey[] = [];
+  readonly timerStartAdvances: TimerStartAdvance[] = [];
+  /** A job that is due now was inserted: wake idle workers after the commit. */
+  wake = false;
+
+  get commands(): number {
+    return this.issueInserts.size + this.issueUpdates.size;
+  }
+
+  /** The issue row after a command: an insert for a new issue, else a version-checked update (merged per issue). */
+  putIssue(
+    row: Omit<IssueInsert, 'status' | 'mode' | 'state' | 'ended_at' | 'updated_at' | 'started_at'>,
+    state: IssueState,
+    stateJson: string,
+    expectVersion: number | null,
+    now: string,
+  ): void {
+    const inserted = this.issueInserts.get(row.id);
+    if (inserted) {
+      inserted.state = stateJson;
+      inserted.status = state.status;
+      inserted.version = row.version;
+      inserted.events = row.events;
+      inserted.ended_at = state.endedAt ?? null;
+      inserted.updated_at = now;
+      return;
+    }
+    if (expectVersion === null) {
+      this.issueInserts.set(row.id, {
+        ...row,
+        status: state.status,
+        mode: state.mode,
+        state: stateJson,
+        started_at: state.startedAt,
+        ended_at: state.endedAt ?? null,
+        updated_at: now,
+      });
+      return;
+    }
+    const previous = this.issueUpdates.get(row.id);
+    this.issueUpdates.set(row.id, {
+      id: row.id,
+      expect_version: previous ? previous.expect_version : expectVersion,
+      version: row.version,
+      status: state.status,
+      state: stateJson,
+      events: row.events,
+      ended_at: state.endedAt ?? null,
+      updated_at: now,
+    });
+  }
+}

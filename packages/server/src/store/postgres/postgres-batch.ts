@@ -1,0 +1,268 @@
+/**
+ * Runs a command batch (runtime/batch-program.ts) on PostgreSQL: one pooled connection, one
+ * transaction, one statement per table for the whole batch. Rows go in as arrays through
+ * `unnest` (graphile-worker's habit), so a batch of 200 starts is a handful of round trips
+ * instead of a thousand. Version checks and job-lease fences compare the affected row count
+ * with the rows sent.
+ *
+ * `now` is never SQL `now()`: every timestamp is bound from the runtime's clock.
+ */
+import type pg from 'pg';
+import type {
+  BatchOp,
+  BatchProgram,
+  BatchResult,
+  LoadedIssue,
+  WriteResult,
+} from '../../runtime/batch-program.js';
+import type { WriteSet } from '../../runtime/write-set.js';
+
+/** The channel idle workers LISTEN on; a commit that scheduled a job due now notifies it. */
+export const JOBS_CHANNEL = 'nagare_jobs';
+
+type Column = readonly [name: string, type: 'text' | 'int'];
+
+function cols(...spec: string[]): Column[] {
+  return spec.map((s) => {
+    const [name, type] = s.split(':') as [string, string | undefined];
+    return [name, type === 'int' ? 'int' : 'text'] as const;
+  });
+}
+
+const ISSUE = cols(
+  'id',
+  'workspace_id',
+  'app_id',
+  'app_version_id',
+  'status',
+  'mode',
+  'state',
+  'version:int',
+  'events:int',
+  'started_at',
+  'ended_at',
+  'updated_at',
+);
+const EVENT = cols('issue_id', 'ordinal:int', 'workspace_id', 'type', 'payload', 'at');
+const TASK = cols(
+  'id',
+  'workspace_id',
+  'issue_id',
+  'seq:int',
+  'app_id',
+  'node',
+  'name',
+  'lane',
+  'status',
+  'assignee',
+  'candidates',
+  'team',
+  'buttons',
+  'due_at',
+  'deadline',
+  'created_at',
+);
+const JOB = cols(
+  'issue_id',
+  'seq:int',
+  'workspace_id',
+  'kind',
+  'node',
+  'payload',
+  'run_at',
+  'max_attempts:int',
+  'idempotency_key',
+  'created_at',
+);
+const INCIDENT = cols(
+  'issue_id',
+  'seq:int',
+  'workspace_id',
+  'app_id',
+  'node',
+  'code',
+  'message',
+  'created_at',
+);
+const SUBSCRIPTION = cols('issue_id', 'seq:int', 'workspace_id', 'app_id', 'node', 'key', 'created_at');
+
+function unnest(columns: readonly Column[], first = 1): string {
+  return `unnest(${columns.map(([, type], i) => `$${first + i}::${type}[]`).join(', ')}) as v(${columns.map(([name]) => name).join(', ')})`;
+}
+
+function arrays(columns: readonly Column[], rows: readonly object[]): unknown[][] {
+  return columns.map(([name]) => rows.map((row) => (row as Record<string, unknown>)[name] ?? null));
+}
+
+function insertSql(table: string, columns: readonly Column[], extra = ''): string {
+  const names = columns.map(([name]) => name).join(', ');
+  const [extraCols, extraVals] = extra === '' ? ['', ''] : extra.split('|');
+  return `insert into ${table} (${names}${extraCols}) select ${columns.map(([name]) => `v.${name}`).join(', ')}${extraVals} from ${unnest(columns)}`;
+}
+
+const SQL = {
+  load: 'select id, workspace_id, app_id, app_version_id, state, version, events from issue where id = any($1::text[])',
+  countTasks: 'select count(*)::int as n from task where issue_id = $1 and seq = $2',
+  insertIssue: insertSql('issue', ISSUE),
+  updateIssue: `update issue i set status = v.status, state = v.state, version = v.version, events = v.events,
+    ended_at = v.ended_at, updated_at = v.updated_at
+    from ${unnest(cols('id', 'expect_version:int', 'version:int', 'status', 'state', 'events:int', 'ended_at', 'updated_at'))}
+    where i.id = v.id and i.version = v.expect_version`,
+  insertEvent: insertSql('history_event', EVENT),
+  insertTask: insertSql('task', TASK),
+  insertJob: insertSql('job', JOB, ', attempts|, 0'),
+  insertIncident: insertSql('incident', INCIDENT, ", status|, 'open'"),
+  insertSubscription: insertSql('message_subscription', SUBSCRIPTION),
+  fenceJobs: `delete from job j using ${unnest(cols('issue_id', 'seq:int', 'locked_by', 'attempts:int'))}
+    where j.issue_id = v.issue_id and j.seq = v.seq and j.locked_by = v.locked_by and j.attempts = v.attempts`,
+  completeTasks: `update task t set status = 'done', completed_by = v.operator, ended_at = v.at
+    from ${unnest(cols('id', 'operator', 'at'))} where t.id = v.id and t.status in ('offered', 'allocated')`,
+  closeTasks: `update task t set status = v.status, ended_at = v.at
+    from ${unnest(cols('issue_id', 'seq:int', 'status', 'at'))}
+    where t.issue_id = v.issue_id and t.seq = v.seq and t.status in ('offered', 'allocated')`,
+  deleteJobs: `delete from job j using ${unnest(cols('issue_id', 'seq:int'))} where j.issue_id = v.issue_id and j.seq = v.seq`,
+  resolveIncidents: `update incident x set status = 'resolved', resolved_at = v.at
+    from ${unnest(cols('issue_id', 'seq:int', 'at'))} where x.issue_id = v.issue_id and x.seq = v.seq and x.status = 'open'`,
+  deleteSubscriptions: `delete from message_subscription m using ${unnest(cols('issue_id', 'seq:int'))}
+    where m.issue_id = v.issue_id and m.seq = v.seq`,
+  advanceTimerStart: `update timer_start set last_fired_at = $1, next_at = $2, fired = $3, locked_by = null, locked_until = null
+    where app_id = $4 and node = $5 and locked_by = $6`,
+  notify: `select pg_notify('${JOBS_CHANNEL}', '')`,
+};
+
+export class PostgresBatchRunner {
+  readonly #pool: pg.Pool;
+
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  async run(program: BatchProgram): Promise<BatchResult> {
+    const client = await this.#pool.connect();
+    let broken = false;
+    try {
+      await client.query('begin');
+      try {
+        let step = program.next();
+        while (!step.done) step = program.next(await this.#exec(client, step.value));
+        await client.query(step.value.kind === 'needApps' ? 'rollback' : 'commit');
+        return step.value;
+      } catch (error) {
+        await client.query('rollback').catch(() => {
+          broken = true;
+        });
+        throw error;
+      }
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async #exec(client: pg.PoolClient, op: BatchOp): Promise<unknown> {
+    switch (op.op) {
+      case 'load':
+        return (await client.query<LoadedIssue>(SQL.load, [op.ids])).rows;
+      case 'countTasks':
+        return (await client.query<{ n: number }>(SQL.countTasks, [op.issueId, op.seq])).rows[0]?.n ?? 0;
+      case 'write':
+        return this.#write(client, op.writes);
+      case 'savepoint':
+        await client.query(`savepoint ${op.name}`);
+        return undefined;
+      case 'release':
+        await client.query(`release savepoint ${op.name}`);
+        return undefined;
+      case 'rollbackTo':
+        await client.query(`rollback to savepoint ${op.name}`);
+        return undefined;
+    }
+  }
+
+  async #write(client: pg.PoolClient, w: WriteSet): Promise<WriteResult> {
+    const q = (text: string, values: unknown[]) => client.query(text, values);
+    try {
+      if (w.issueInserts.size > 0) await q(SQL.insertIssue, arrays(ISSUE, [...w.issueInserts.values()]));
+      if (w.issueUpdates.size > 0) {
+        // Sorted by id: concurrent batches then lock shared rows in the same order.
+        const rows = [...w.issueUpdates.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+        const r = await q(SQL.updateIssue, [
+          rows.map((x) => x.id),
+          rows.map((x) => x.expect_version),
+          rows.map((x) => x.version),
+          rows.map((x) => x.status),
+          rows.map((x) => x.state),
+          rows.map((x) => x.events),
+          rows.map((x) => x.ended_at),
+          rows.map((x) => x.updated_at),
+        ]);
+        if (r.rowCount !== rows.length) return { ok: false, reason: 'conflict' };
+      }
+      if (w.events.length > 0) await q(SQL.insertEvent, arrays(EVENT, w.events));
+      if (w.taskInserts.length > 0) await q(SQL.insertTask, arrays(TASK, w.taskInserts));
+      if (w.jobInserts.length > 0) await q(SQL.insertJob, arrays(JOB, w.jobInserts));
+      if (w.incidentInserts.length > 0) await q(SQL.insertIncident, arrays(INCIDENT, w.incidentInserts));
+      if (w.subscriptionInserts.length > 0) {
+        await q(SQL.insertSubscription, arrays(SUBSCRIPTION, w.subscriptionInserts));
+      }
+      if (w.jobFences.length > 0) {
+        const f = w.jobFences;
+        const r = await q(SQL.fenceJobs, [
+          f.map((x) => x.issue_id),
+          f.map((x) => x.seq),
+          f.map((x) => x.locked_by),
+          f.map((x) => x.attempts),
+        ]);
+        if (r.rowCount !== f.length) return { ok: false, reason: 'lease' };
+      }
+      if (w.taskCompletions.length > 0) {
+        const c = w.taskCompletions;
+        const r = await q(SQL.completeTasks, [
+          c.map((x) => x.id),
+          c.map((x) => x.operator),
+          c.map((x) => x.at),
+        ]);
+        if (r.rowCount !== c.length) return { ok: false, reason: 'conflict' };
+      }
+      if (w.taskCloses.length > 0) {
+        const c = w.taskCloses;
+        await q(SQL.closeTasks, [
+          c.map((x) => x.issue_id),
+          c.map((x) => x.seq),
+          c.map((x) => x.status),
+          c.map((x) => x.at),
+        ]);
+      }
+      if (w.jobDeletes.length > 0) {
+        await q(SQL.deleteJobs, [w.jobDeletes.map((x) => x.issue_id), w.jobDeletes.map((x) => x.seq)]);
+      }
+      if (w.incidentResolves.length > 0) {
+        const r = w.incidentResolves;
+        await q(SQL.resolveIncidents, [r.map((x) => x.issue_id), r.map((x) => x.seq), r.map((x) => x.at)]);
+      }
+      if (w.subscriptionDeletes.length > 0) {
+        const d = w.subscriptionDeletes;
+        await q(SQL.deleteSubscriptions, [d.map((x) => x.issue_id), d.map((x) => x.seq)]);
+      }
+      for (const a of w.timerStartAdvances) {
+        const r = await q(SQL.advanceTimerStart, [
+          a.last_fired_at,
+          a.next_at,
+          a.fired,
+          a.app_id,
+          a.node,
+          a.locked_by,
+        ]);
+        if (r.rowCount !== 1) return { ok: false, reason: 'lease' };
+      }
+      // Delivered at COMMIT, and only then: a rolled-back batch wakes nobody.
+      if (w.wake) await q(SQL.notify, []);
+      return { ok: true };
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === '23505') return { ok: false, reason: 'duplicate', error };
+      // Deadlock or serialization failure: the savepoint is rolled back and the command retried.
+      if (code === '40P01' || code === '40001') return { ok: false, reason: 'conflict', error };
+      return { ok: false, reason: 'error', error };
+    }
+  }
+}

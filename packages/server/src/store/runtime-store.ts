@@ -1,0 +1,43 @@
+/**
+ * What the runtime needs from the store, per dialect: the command-batch runner and the job
+ * and timer-start claims (their SQL differs), and the wake-up channel. Everything else the
+ * runtime does is dialect-agnostic Kysely (store/queries.ts).
+ */
+import type { BatchRunner } from '../runtime/command-executor.js';
+import type { Store } from './database.js';
+import type { ClaimArgs, ClaimedJob, ClaimedTimerStart } from './job-rows.js';
+import { PostgresBatchRunner } from './postgres/postgres-batch.js';
+import * as pgClaim from './postgres/postgres-claim.js';
+import { listenForJobs } from './postgres/postgres-listen.js';
+import { SqliteBatchRunner } from './sqlite/sqlite-batch.js';
+import * as sqliteClaim from './sqlite/sqlite-claim.js';
+
+export interface RuntimeStore {
+  readonly runner: BatchRunner;
+  /** Transactions in flight at once: SQLite has one writer, PostgreSQL takes a few. */
+  readonly maxInFlight: number;
+  claimJobs(args: ClaimArgs): Promise<ClaimedJob[]>;
+  claimTimerStarts(args: ClaimArgs): Promise<ClaimedTimerStart[]>;
+  /** Other nodes' wake-ups (PostgreSQL NOTIFY); SQLite has no other nodes. */
+  listen(onWake: () => void): { close(): Promise<void> };
+}
+
+export function createRuntimeStore(store: Store): RuntimeStore {
+  const native = store.native;
+  if (native.dialect === 'sqlite') {
+    return {
+      runner: new SqliteBatchRunner(native.database),
+      maxInFlight: 1,
+      claimJobs: (a) => sqliteClaim.claimJobs(store.db, a),
+      claimTimerStarts: (a) => sqliteClaim.claimTimerStarts(store.db, a),
+      listen: () => ({ close: async () => {} }),
+    };
+  }
+  return {
+    runner: new PostgresBatchRunner(native.pool),
+    maxInFlight: 4,
+    claimJobs: (a) => pgClaim.claimJobs(store.db, a),
+    claimTimerStarts: (a) => pgClaim.claimTimerStarts(store.db, a),
+    listen: (onWake) => listenForJobs(native.url, onWake),
+  };
+}

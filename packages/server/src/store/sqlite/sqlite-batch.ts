@@ -1,0 +1,172 @@
+/**
+ * Runs a command batch (runtime/batch-program.ts) on SQLite: synchronously, inside one
+ * BEGIN IMMEDIATE transaction, with prepared better-sqlite3 statements (Kysely's per-query
+ * compile would cost more than the insert itself on this path: T2). Nothing awaits between
+ * BEGIN and COMMIT, so no other code of this process runs inside the transaction.
+ *
+ * better-sqlite3 runs single-row statements in a few microseconds with no round trip, so
+ * rows are inserted one statement each (multi-row VALUES gains little here).
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import type {
+  BatchOp,
+  BatchProgram,
+  BatchResult,
+  LoadedIssue,
+  WriteResult,
+} from '../../runtime/batch-program.js';
+import type { WriteSet } from '../../runtime/write-set.js';
+
+type Statement = BetterSqlite3.Statement;
+
+export class SqliteBatchRunner {
+  readonly #db: BetterSqlite3.Database;
+  readonly #stmts: Record<string, Statement>;
+  readonly #loadCache = new Map<number, Statement>();
+
+  constructor(db: BetterSqlite3.Database) {
+    this.#db = db;
+    const p = (text: string) => db.prepare(text);
+    this.#stmts = {
+      countTasks: p('select count(*) as n from task where issue_id = ? and seq = ?'),
+      insertIssue: p(
+        `insert into issue (id, workspace_id, app_id, app_version_id, status, mode, state, version, events, started_at, ended_at, updated_at)
+         values (@id, @workspace_id, @app_id, @app_version_id, @status, @mode, @state, @version, @events, @started_at, @ended_at, @updated_at)`,
+      ),
+      updateIssue: p(
+        `update issue set status = @status, state = @state, version = @version, events = @events, ended_at = @ended_at, updated_at = @updated_at
+         where id = @id and version = @expect_version`,
+      ),
+      insertEvent: p(
+        `insert into history_event (issue_id, ordinal, workspace_id, type, payload, at)
+         values (@issue_id, @ordinal, @workspace_id, @type, @payload, @at)`,
+      ),
+      insertTask: p(
+        `insert into task (id, workspace_id, issue_id, seq, app_id, node, name, lane, status, assignee, candidates, team, buttons, due_at, deadline, created_at)
+         values (@id, @workspace_id, @issue_id, @seq, @app_id, @node, @name, @lane, @status, @assignee, @candidates, @team, @buttons, @due_at, @deadline, @created_at)`,
+      ),
+      completeTask: p(
+        `update task set status = 'done', completed_by = ?, ended_at = ? where id = ? and status in ('offered', 'allocated')`,
+      ),
+      closeTasks: p(
+        `update task set status = ?, ended_at = ? where issue_id = ? and seq = ? and status in ('offered', 'allocated')`,
+      ),
+      insertJob: p(
+        `insert into job (issue_id, seq, workspace_id, kind, node, payload, run_at, attempts, max_attempts, idempotency_key, created_at)
+         values (@issue_id, @seq, @workspace_id, @kind, @node, @payload, @run_at, 0, @max_attempts, @idempotency_key, @created_at)`,
+      ),
+      deleteJob: p('delete from job where issue_id = ? and seq = ?'),
+      fenceJob: p('delete from job where issue_id = ? and seq = ? and locked_by = ? and attempts = ?'),
+      insertIncident: p(
+        `insert into incident (issue_id, seq, workspace_id, app_id, node, code, message, status, created_at)
+         values (@issue_id, @seq, @workspace_id, @app_id, @node, @code, @message, 'open', @created_at)`,
+      ),
+      resolveIncident: p(
+        `update incident set status = 'resolved', resolved_at = ? where issue_id = ? and seq = ? and status = 'open'`,
+      ),
+      insertSubscription: p(
+        `insert into message_subscription (issue_id, seq, workspace_id, app_id, node, key, created_at)
+         values (@issue_id, @seq, @workspace_id, @app_id, @node, @key, @created_at)`,
+      ),
+      deleteSubscription: p('delete from message_subscription where issue_id = ? and seq = ?'),
+      advanceTimerStart: p(
+        `update timer_start set last_fired_at = @last_fired_at, next_at = @next_at, fired = @fired, locked_by = null, locked_until = null
+         where app_id = @app_id and node = @node and locked_by = @locked_by`,
+      ),
+    };
+  }
+
+  /** True while another transaction (e.g. one through Kysely) holds the connection. */
+  get busy(): boolean {
+    return this.#db.inTransaction;
+  }
+
+  run(program: BatchProgram): BatchResult {
+    const db = this.#db;
+    db.exec('begin immediate');
+    try {
+      let step = program.next();
+      while (!step.done) step = program.next(this.#exec(step.value));
+      if (step.value.kind === 'needApps') db.exec('rollback');
+      else db.exec('commit');
+      return step.value;
+    } catch (error) {
+      if (db.inTransaction) db.exec('rollback');
+      throw error;
+    }
+  }
+
+  #exec(op: BatchOp): unknown {
+    switch (op.op) {
+      case 'load':
+        return this.#load(op.ids);
+      case 'countTasks':
+        return (this.#stmts.countTasks!.get(op.issueId, op.seq) as { n: number }).n;
+      case 'write':
+        return this.#write(op.writes);
+      case 'savepoint':
+        this.#db.exec(`savepoint ${op.name}`);
+        return undefined;
+      case 'release':
+        this.#db.exec(`release ${op.name}`);
+        return undefined;
+      case 'rollbackTo':
+        this.#db.exec(`rollback to ${op.name}`);
+        return undefined;
+    }
+  }
+
+  #load(ids: readonly string[]): LoadedIssue[] {
+    const out: LoadedIssue[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      let stmt = this.#loadCache.get(chunk.length);
+      if (stmt === undefined) {
+        stmt = this.#db.prepare(
+          `select id, workspace_id, app_id, app_version_id, state, version, events from issue where id in (${chunk.map(() => '?').join(',')})`,
+        );
+        if (this.#loadCache.size < 64) this.#loadCache.set(chunk.length, stmt);
+      }
+      out.push(...(stmt.all(...chunk) as LoadedIssue[]));
+    }
+    return out;
+  }
+
+  #write(w: WriteSet): WriteResult {
+    const s = this.#stmts;
+    try {
+      for (const row of w.issueInserts.values()) s.insertIssue!.run(row);
+      for (const row of w.issueUpdates.values()) {
+        if (s.updateIssue!.run(row).changes !== 1) return { ok: false, reason: 'conflict' };
+      }
+      for (const row of w.events) s.insertEvent!.run(row);
+      for (const row of w.taskInserts) s.insertTask!.run(row);
+      for (const row of w.jobInserts) s.insertJob!.run(row);
+      for (const row of w.incidentInserts) s.insertIncident!.run(row);
+      for (const row of w.subscriptionInserts) s.insertSubscription!.run(row);
+      for (const row of w.jobFences) {
+        if (s.fenceJob!.run(row.issue_id, row.seq, row.locked_by, row.attempts).changes !== 1) {
+          return { ok: false, reason: 'lease' };
+        }
+      }
+      for (const row of w.taskCompletions) {
+        if (s.completeTask!.run(row.operator, row.at, row.id).changes !== 1)
+          return { ok: false, reason: 'conflict' };
+      }
+      for (const row of w.taskCloses) s.closeTasks!.run(row.status, row.at, row.issue_id, row.seq);
+      for (const row of w.jobDeletes) s.deleteJob!.run(row.issue_id, row.seq);
+      for (const row of w.incidentResolves) s.resolveIncident!.run(row.at, row.issue_id, row.seq);
+      for (const row of w.subscriptionDeletes) s.deleteSubscription!.run(row.issue_id, row.seq);
+      for (const row of w.timerStartAdvances) {
+        if (s.advanceTimerStart!.run(row).changes !== 1) return { ok: false, reason: 'lease' };
+      }
+      return { ok: true };
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        return { ok: false, reason: 'duplicate', error };
+      }
+      return { ok: false, reason: 'error', error };
+    }
+  }
+}

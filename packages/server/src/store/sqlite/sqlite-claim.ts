@@ -1,0 +1,35 @@
+/**
+ * Claiming on SQLite: one `UPDATE ... RETURNING` picks due rows whose lease is free (or ran
+ * out), leases them and counts the attempt. SQLite has one writer at a time, so no two
+ * claims can take the same row. Through Kysely (not the native handle) so a claim waits for
+ * any Kysely transaction on the connection instead of joining it.
+ */
+import { type Kysely, sql } from 'kysely';
+import type { ClaimArgs, ClaimedJob, ClaimedTimerStart } from '../job-rows.js';
+import type { Database } from '../schema.js';
+
+export async function claimJobs(db: Kysely<Database>, a: ClaimArgs): Promise<ClaimedJob[]> {
+  const { rows } = await sql<ClaimedJob>`
+    update job set locked_by = ${a.workerId}, locked_until = ${a.leaseUntil}, attempts = attempts + 1
+    where rowid in (
+      select rowid from job
+      where run_at <= ${a.now} and (locked_until is null or locked_until <= ${a.now})
+      order by run_at limit ${a.limit})
+    returning issue_id, seq, workspace_id, kind, node, payload, run_at, attempts, max_attempts, idempotency_key`.execute(
+    db,
+  );
+  return rows;
+}
+
+export async function claimTimerStarts(db: Kysely<Database>, a: ClaimArgs): Promise<ClaimedTimerStart[]> {
+  const { rows } = await sql<ClaimedTimerStart>`
+    update timer_start set locked_by = ${a.workerId}, locked_until = ${a.leaseUntil}
+    where rowid in (
+      select rowid from timer_start
+      where next_at is not null and next_at <= ${a.now} and (locked_until is null or locked_until <= ${a.now})
+      order by next_at limit ${a.limit})
+    returning app_id, node, workspace_id, app_version_id, spec, time_zone, armed_at, next_at, last_fired_at, fired`.execute(
+    db,
+  );
+  return rows;
+}
