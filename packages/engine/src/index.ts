@@ -5,6 +5,8 @@ export * from './bpmn/index.js';
 // compile + decide (the engine core)
 export { compile, compileDefinitions } from './compile/compile.js';
 export { CompileCodes, CompileError, formatCompileProblem } from './compile/compile-error.js';
+// data items: settings, validation, access matrix, options masters (issue 5)
+export * from './data/index.js';
 export {
   type DecideContext,
   type DecideResult,

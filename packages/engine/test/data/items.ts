@@ -1,0 +1,146 @@
+/** Shared data item definitions for the data-layer tests: one of each type, with settings. */
+import type { DataItemDef } from '../../src/index.js';
+
+export const ITEMS: readonly DataItemDef[] = [
+  { fieldName: 'q_title', number: 0, label: 'Title', type: 'string', format: 'single', maxLength: 20 },
+  {
+    fieldName: 'q_code',
+    number: 1,
+    label: 'Code',
+    type: 'string',
+    format: 'single',
+    minLength: 3,
+    pattern: '[A-Z]{2}-\\d+',
+  },
+  { fieldName: 'q_memo', number: 2, label: 'Memo', type: 'string', format: 'multiline', maxLength: 100 },
+  { fieldName: 'q_body', number: 3, label: 'Body', type: 'string', format: 'markdown' },
+  {
+    fieldName: 'q_amount',
+    number: 4,
+    label: 'Amount',
+    type: 'numeric',
+    decimalPlaces: 2,
+    min: 0,
+    max: 1_000_000,
+    prefix: '¥',
+  },
+  { fieldName: 'q_count', number: 5, label: 'Count', type: 'numeric', decimalPlaces: 0, min: 1, max: 10 },
+  {
+    fieldName: 'q_tax',
+    number: 6,
+    label: 'Tax',
+    type: 'numeric',
+    decimalPlaces: 0,
+    expression: 'q_amount * 0.1',
+  },
+  {
+    fieldName: 'q_due',
+    number: 7,
+    label: 'Due',
+    type: 'date',
+    subtype: 'ymd',
+    min: '2026-01-01',
+    max: '2026-12-31',
+  },
+  { fieldName: 'q_month', number: 8, label: 'Month', type: 'date', subtype: 'ym' },
+  { fieldName: 'q_birthday', number: 9, label: 'Birthday', type: 'date', subtype: 'md' },
+  { fieldName: 'q_year', number: 10, label: 'Year', type: 'date', subtype: 'y' },
+  { fieldName: 'q_at', number: 11, label: 'At', type: 'datetime', min: '2026-01-01T00:00:00Z' },
+  {
+    fieldName: 'q_color',
+    number: 12,
+    label: 'Color',
+    type: 'select',
+    formType: 'radio',
+    source: 'fixed',
+    choices: [
+      { value: 'r', label: 'Red' },
+      { value: 'g', label: 'Green' },
+    ],
+  },
+  {
+    fieldName: 'q_tags',
+    number: 13,
+    label: 'Tags',
+    type: 'select',
+    formType: 'checkbox',
+    source: 'fixed',
+    choices: [
+      { value: 'a', label: 'A' },
+      { value: 'b', label: 'B' },
+      { value: 'c', label: 'C' },
+    ],
+  },
+  {
+    fieldName: 'q_area',
+    number: 14,
+    label: 'Area',
+    type: 'select',
+    formType: 'dropdown',
+    source: 'fixed',
+    choices: [
+      { value: '01', label: 'Hokkaido' },
+      { value: '13', label: 'Tokyo' },
+    ],
+  },
+  {
+    fieldName: 'q_city',
+    number: 15,
+    label: 'City',
+    type: 'select',
+    formType: 'search',
+    source: 'master',
+    optionsMaster: 'cities',
+    parentItem: 'q_area',
+  },
+  { fieldName: 'q_owner', number: 16, label: 'Owner', type: 'user' },
+  { fieldName: 'q_dept', number: 17, label: 'Department', type: 'organization' },
+  { fieldName: 'q_files', number: 18, label: 'Files', type: 'file' },
+  {
+    fieldName: 'q_lines',
+    number: 19,
+    label: 'Lines',
+    type: 'table',
+    minRows: 1,
+    maxRows: 3,
+    columns: [
+      { fieldName: 'what', label: 'What', type: 'string', required: true, maxLength: 10 },
+      { fieldName: 'price', label: 'Price', type: 'numeric', decimalPlaces: 2, min: 0 },
+      { fieldName: 'qty', label: 'Qty', type: 'numeric', decimalPlaces: 0, min: 1 },
+      {
+        fieldName: 'kind',
+        label: 'Kind',
+        type: 'select',
+        choices: [
+          { value: 'x', label: 'X' },
+          { value: 'y', label: 'Y' },
+        ],
+      },
+      { fieldName: 'on', label: 'On', type: 'date', min: '2026-01-01' },
+      {
+        fieldName: 'sum',
+        label: 'Sum',
+        type: 'numeric',
+        decimalPlaces: 2,
+        expression: 'price * qty',
+        total: true,
+      },
+    ],
+  },
+  { fieldName: 'q_talk', number: 20, label: 'Talk', type: 'discussion', maxLength: 50 },
+  { fieldName: 'q_guide', number: 21, label: 'Guide', type: 'guide' },
+  {
+    fieldName: 'q_total',
+    number: 22,
+    label: 'Total',
+    type: 'numeric',
+    decimalPlaces: 2,
+    expression: 'sum(q_lines.sum) + q_tax',
+  },
+];
+
+export function item(fieldName: string): DataItemDef {
+  const found = ITEMS.find((i) => i.fieldName === fieldName);
+  if (!found) throw new Error(`no test item ${fieldName}`);
+  return found;
+}
