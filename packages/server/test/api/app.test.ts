@@ -18,7 +18,7 @@ describe('the app', () => {
     expect(response.body).toContain(`Nagare ${nagareVersion}`);
     expect(response.body).toContain('SQLite');
     expect(response.body).toContain(t.store.location);
-    expect(response.body).toContain('all (serves the API)');
+    expect(response.body).toContain('all (serves the API, runs jobs and timers)');
     expect(response.body).toContain('href="/api/health"');
     expect(response.body).toContain('href="/api/docs"');
   });

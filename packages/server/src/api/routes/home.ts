@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { NodeInfo } from '../node-info.js';
+import { describeRole, type NodeInfo } from '../node-info.js';
 
 export interface HomeRoutesOptions {
   readonly node: NodeInfo;
@@ -28,7 +28,7 @@ export function renderHome(node: NodeInfo): string {
     ['Version', node.version],
     ['Database', node.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'],
     ['Location', node.location],
-    ['Node role', `${node.role} (serves the API)`],
+    ['Node role', describeRole(node.role)],
   ];
   return `<!doctype html>
 <html lang="en">

@@ -1,13 +1,16 @@
 import type { AddressInfo } from 'node:net';
+import { NODE_ROLES, type NodeRole } from '../../api/node-info.js';
 import { expectPositionals, parseCommandArgs, parsePort } from '../args.js';
 import { EXIT, UsageError } from '../usage-error.js';
 
-const HELP = `Usage: nagare serve [--port 8080] [--host 0.0.0.0] [--data-dir ./data]
+const HELP = `Usage: nagare serve [--port 8080] [--host 0.0.0.0] [--data-dir ./data] [--role all]
 
-Migrates the database, then serves the web app and API until SIGINT or SIGTERM.
+Migrates the database, then serves the web app and API and runs released apps (jobs,
+timers, Timer Starts) until SIGINT or SIGTERM.
   --port      TCP port (0 picks a free one); default 8080
   --host      address to listen on; default 0.0.0.0 (every interface)
   --data-dir  where the SQLite database lives; default ./data (unused when DATABASE_URL is set)
+  --role      api (HTTP only), worker (jobs and timers; HTTP only for health) or all; default all
 `;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -19,6 +22,7 @@ export async function serve(args: readonly string[]): Promise<number> {
     port: { type: 'string' },
     host: { type: 'string' },
     'data-dir': { type: 'string' },
+    role: { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(HELP);
@@ -28,19 +32,25 @@ export async function serve(args: readonly string[]): Promise<number> {
   const port = parsePort(values.port ?? '8080');
   const host = values.host ?? '0.0.0.0';
   if (host.trim() === '') throw new UsageError('serve: --host must not be empty');
+  const role = (values.role ?? 'all') as NodeRole;
+  if (!NODE_ROLES.includes(role)) {
+    throw new UsageError(`serve: invalid --role "${values.role}": expected one of ${NODE_ROLES.join(', ')}`);
+  }
+  const retentionDays = parseRetentionDays(process.env.NAGARE_RETENTION_DAYS);
   const level = process.env.NAGARE_LOG_LEVEL ?? 'warn';
   if (!LOG_LEVELS.includes(level)) {
     throw new UsageError(`invalid NAGARE_LOG_LEVEL "${level}": expected one of ${LOG_LEVELS.join(', ')}`);
   }
 
   // Loaded only now: a usage error above should not pay for Fastify and the database drivers.
-  const [{ buildApp }, { openMigratedStore }, { nagareVersion }] = await Promise.all([
+  const [{ buildApp }, { openMigratedStore }, { nagareVersion }, { startRuntime }] = await Promise.all([
     import('../../api/app.js'),
     import('../open-store.js'),
     import('../../version.js'),
+    import('../runtime-node.js'),
   ]);
   const { store } = await openMigratedStore(values['data-dir']);
-  const app = await buildApp({ store, logger: { level } });
+  const app = await buildApp({ store, role, logger: { level } });
   try {
     await app.listen({ port, host });
   } catch (error) {
@@ -48,6 +58,7 @@ export async function serve(args: readonly string[]): Promise<number> {
     await store.close();
     throw new Error(describeListenError(error, host, port));
   }
+  const node = startRuntime(store, { role, retentionDays, log: app.log });
   const { port: actualPort } = app.server.address() as AddressInfo;
   process.stdout.write(
     `Nagare ${nagareVersion} ready at ${publicUrl(host, actualPort)} (${store.dialect}: ${store.location})\n`,
@@ -60,9 +71,20 @@ export async function serve(args: readonly string[]): Promise<number> {
   const forceOnSecondSignal = () => process.exit(EXIT.failed);
   process.once('SIGINT', forceOnSecondSignal).once('SIGTERM', forceOnSecondSignal);
   await app.close();
+  await node.close();
   await store.close();
   clearTimeout(force);
   return EXIT.ok;
+}
+
+/** NAGARE_RETENTION_DAYS: purge the history of issues ended more than this many days ago; unset = keep. */
+function parseRetentionDays(text: string | undefined): number | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const days = Number(text);
+  if (!(Number.isFinite(days) && days > 0)) {
+    throw new UsageError(`invalid NAGARE_RETENTION_DAYS "${text}": expected a positive number of days`);
+  }
+  return days;
 }
 
 function nextSignal(): Promise<NodeJS.Signals> {

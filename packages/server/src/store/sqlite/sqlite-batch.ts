@@ -4,8 +4,9 @@
  * compile would cost more than the insert itself on this path: T2). Nothing awaits between
  * BEGIN and COMMIT, so no other code of this process runs inside the transaction.
  *
- * better-sqlite3 runs single-row statements in a few microseconds with no round trip, so
- * rows are inserted one statement each (multi-row VALUES gains little here).
+ * Issue and history rows, the bulk of every batch, go in as multi-row VALUES with positional
+ * parameters (measured: about twice as fast as one named-parameter statement per row); the
+ * rarer rows one statement each.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type {
@@ -19,27 +20,38 @@ import type { WriteSet } from '../../runtime/write-set.js';
 
 type Statement = BetterSqlite3.Statement;
 
+/** Rows per multi-row statement (SQLite allows 32,766 parameters; 12 × 64 is far below). */
+const CHUNK = 64;
+const ISSUE_COLUMNS = [
+  'id',
+  'workspace_id',
+  'app_id',
+  'app_version_id',
+  'status',
+  'mode',
+  'state',
+  'version',
+  'events',
+  'started_at',
+  'ended_at',
+  'updated_at',
+] as const;
+const EVENT_COLUMNS = ['issue_id', 'ordinal', 'workspace_id', 'type', 'payload', 'at'] as const;
+
 export class SqliteBatchRunner {
   readonly #db: BetterSqlite3.Database;
   readonly #stmts: Record<string, Statement>;
   readonly #loadCache = new Map<number, Statement>();
+  readonly #multi = new Map<string, Statement>();
 
   constructor(db: BetterSqlite3.Database) {
     this.#db = db;
     const p = (text: string) => db.prepare(text);
     this.#stmts = {
       countTasks: p('select count(*) as n from task where issue_id = ? and seq = ?'),
-      insertIssue: p(
-        `insert into issue (id, workspace_id, app_id, app_version_id, status, mode, state, version, events, started_at, ended_at, updated_at)
-         values (@id, @workspace_id, @app_id, @app_version_id, @status, @mode, @state, @version, @events, @started_at, @ended_at, @updated_at)`,
-      ),
       updateIssue: p(
         `update issue set status = @status, state = @state, version = @version, events = @events, ended_at = @ended_at, updated_at = @updated_at
          where id = @id and version = @expect_version`,
-      ),
-      insertEvent: p(
-        `insert into history_event (issue_id, ordinal, workspace_id, type, payload, at)
-         values (@issue_id, @ordinal, @workspace_id, @type, @payload, @at)`,
       ),
       insertTask: p(
         `insert into task (id, workspace_id, issue_id, seq, app_id, node, name, lane, status, assignee, candidates, team, buttons, due_at, deadline, created_at)
@@ -132,14 +144,33 @@ export class SqliteBatchRunner {
     return out;
   }
 
+  /** Multi-row insert in chunks of CHUNK rows; one prepared statement per (table, row count). */
+  #insertMany(table: string, columns: readonly string[], rows: readonly object[]): void {
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const chunk = rows.slice(i, i + CHUNK);
+      const key = `${table}:${chunk.length}`;
+      let stmt = this.#multi.get(key);
+      if (stmt === undefined) {
+        const one = `(${columns.map(() => '?').join(',')})`;
+        stmt = this.#db.prepare(
+          `insert into ${table} (${columns.join(', ')}) values ${Array.from({ length: chunk.length }, () => one).join(',')}`,
+        );
+        if (this.#multi.size < 512) this.#multi.set(key, stmt);
+      }
+      const values: unknown[] = [];
+      for (const row of chunk) for (const c of columns) values.push((row as Record<string, unknown>)[c]);
+      stmt.run(values);
+    }
+  }
+
   #write(w: WriteSet): WriteResult {
     const s = this.#stmts;
     try {
-      for (const row of w.issueInserts.values()) s.insertIssue!.run(row);
+      if (w.issueInserts.size > 0) this.#insertMany('issue', ISSUE_COLUMNS, [...w.issueInserts.values()]);
       for (const row of w.issueUpdates.values()) {
         if (s.updateIssue!.run(row).changes !== 1) return { ok: false, reason: 'conflict' };
       }
-      for (const row of w.events) s.insertEvent!.run(row);
+      if (w.events.length > 0) this.#insertMany('history_event', EVENT_COLUMNS, w.events);
       for (const row of w.taskInserts) s.insertTask!.run(row);
       for (const row of w.jobInserts) s.insertJob!.run(row);
       for (const row of w.incidentInserts) s.insertIncident!.run(row);

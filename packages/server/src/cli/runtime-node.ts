@@ -1,0 +1,81 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { NodeRole } from '../api/node-info.js';
+import { defaultConnectors } from '../connectors/index.js';
+import { createRuntime, type Runtime } from '../runtime/runtime.js';
+import type { WorkerEvent } from '../runtime/worker.js';
+import type { Store } from '../store/database.js';
+
+/** How often a worker node purges history older than the retention period. */
+const PURGE_EVERY_MS = 60 * 60_000;
+const DAY_MS = 86_400_000;
+
+export interface RuntimeNode {
+  readonly runtime: Runtime;
+  close(): Promise<void>;
+}
+
+/**
+ * The runtime of one `nagare serve` process. Every role can run commands (the API needs
+ * them); `worker` and `all` also run a worker (jobs, timers, Timer Starts) and, with a
+ * retention period, the hourly purge. Nodes need no coordinator: claims are leased rows.
+ */
+export function startRuntime(
+  store: Store,
+  options: { role: NodeRole; retentionDays?: number | undefined; log: FastifyBaseLogger },
+): RuntimeNode {
+  const runtime = createRuntime(store, { connectors: defaultConnectors() });
+  const log = options.log;
+  let purgeTimer: NodeJS.Timeout | undefined;
+  if (options.role !== 'api') {
+    runtime.createWorker({ onEvent: (event) => logEvent(log, event) }).start();
+    const days = options.retentionDays;
+    if (days !== undefined) {
+      const purge = async () => {
+        try {
+          for (;;) {
+            const { issues } = await runtime.purge({ endedBefore: Date.now() - days * DAY_MS });
+            if (issues === 0) break;
+            log.info({ issues }, 'purged the history of ended issues');
+          }
+        } catch (error) {
+          log.error({ err: error }, 'retention purge failed');
+        }
+      };
+      void purge();
+      purgeTimer = setInterval(purge, PURGE_EVERY_MS);
+      purgeTimer.unref();
+    }
+  }
+  return {
+    runtime,
+    async close() {
+      clearInterval(purgeTimer);
+      await runtime.close();
+    },
+  };
+}
+
+function logEvent(log: FastifyBaseLogger, event: WorkerEvent): void {
+  switch (event.type) {
+    case 'error':
+      log.error({ err: event.error }, 'worker error');
+      break;
+    case 'job:failed':
+      log.warn(
+        { issue: event.job.issue_id, seq: event.job.seq, node: event.job.node, error: event.error },
+        'job failed',
+      );
+      break;
+    case 'job:retry':
+      log.info(
+        { issue: event.job.issue_id, seq: event.job.seq, runAt: event.runAt, error: event.error },
+        'job retry',
+      );
+      break;
+    case 'job:refused':
+      log.info({ issue: event.job.issue_id, seq: event.job.seq, code: event.code }, 'job result refused');
+      break;
+    default:
+      break;
+  }
+}
