@@ -2,8 +2,14 @@
 export { type AppOptions, buildApp, type NagareApp } from './api/app.js';
 export { type ErrorCode, errorCodes, NagareError } from './api/errors.js';
 export type { NodeInfo, NodeRole } from './api/node-info.js';
+export * from './connectors/index.js';
 // identity: directory and swimlane operator rules (issue 5)
 export * from './identity/index.js';
+export type { CommandOutcome } from './runtime/batch-program.js';
+export { type Clock, ManualClock, systemClock } from './runtime/clock.js';
+export { RuntimeError, type RuntimeErrorCode } from './runtime/errors.js';
+export * from './runtime/runtime.js';
+export { backoffDelay, Worker, type WorkerEvent, type WorkerOptions } from './runtime/worker.js';
 export { checkStore, type StoreCheck } from './store/check.js';
 export { maskDatabaseUrl, resolveStoreConfig, type StoreConfig } from './store/config.js';
 export { openStore, type Store } from './store/database.js';
