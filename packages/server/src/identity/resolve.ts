@@ -42,6 +42,8 @@ export const OperatorErrorCodes = {
   ItemEmpty: 'ITEM_EMPTY',
   NoOperatorYet: 'NO_OPERATOR_YET',
   NoCandidates: 'NO_CANDIDATES',
+  /** The directory threw (an outage or a bug). */
+  DirectoryFailed: 'DIRECTORY_FAILED',
 } as const;
 export type OperatorErrorCode = (typeof OperatorErrorCodes)[keyof typeof OperatorErrorCodes];
 
@@ -305,7 +307,7 @@ export function resolveLane(dir: Directory, lane: LaneOperators, ctx: ResolveCon
     } catch (e) {
       // A directory that throws (a bug or an outage) still gives a typed result.
       r = {
-        code: E.UnknownUser,
+        code: E.DirectoryFailed,
         message: `the directory failed: ${e instanceof Error ? e.message : String(e)}`,
       };
     }

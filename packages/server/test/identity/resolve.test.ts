@@ -437,7 +437,13 @@ describe('combinations, allocation, order', () => {
       throw new Error('connection lost');
     };
     const r = resolveLane(broken, lane([{ kind: 'role', role: 'auditor' }]), ctx());
-    expect(r.ok).toBe(false);
+    expect(errorsOf(r)).toEqual([
+      {
+        code: 'DIRECTORY_FAILED',
+        rule: 1,
+        message: 'lane L_check (Check), rule 1 (role): the directory failed: connection lost',
+      },
+    ]);
   });
 });
 
