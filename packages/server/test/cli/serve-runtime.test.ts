@@ -61,7 +61,7 @@ describe('nagare serve runs released apps', () => {
     const allExited = new Promise<number | null>((resolve) => all.on('close', resolve));
     try {
       await waitForLine(all, /ready at/);
-      for (let i = 0; i < 100 && (await runtime.getIssue(issueId)).status !== 'completed'; i++) {
+      for (let i = 0; i < 300 && (await runtime.getIssue(issueId)).status !== 'completed'; i++) {
         await new Promise((r) => setTimeout(r, 50));
       }
       expect((await runtime.getIssue(issueId)).status).toBe('completed');

@@ -228,7 +228,7 @@ describeEachDialect('runtime jobs', ({ config }) => {
       const worker = t.runtime.createWorker({ pollMs: 60_000 });
       worker.start();
       const { issueId } = await t.runtime.startIssue({ appId });
-      for (let i = 0; i < 100 && (await t.runtime.getIssue(issueId)).status !== 'completed'; i++) {
+      for (let i = 0; i < 500 && (await t.runtime.getIssue(issueId)).status !== 'completed'; i++) {
         await new Promise((r) => setTimeout(r, 20));
       }
       expect((await t.runtime.getIssue(issueId)).status).toBe('completed');
