@@ -88,7 +88,9 @@ function compileInterval(node: SyntaxNode, compileNode: CompileNode): Run {
 
 /** A PositiveUnaryTest: a range, an equality test, or a plain value (a list tests each element). */
 function compileUnaryTest(node: SyntaxNode, src: string, compileNode: CompileNode): Run {
-  const [inner] = children(node);
+  let [inner] = children(node);
+  // `(!= 5)`: feelin's parentheses pass the inner test through unchanged.
+  while (inner?.name === 'ParenthesizedExpression') inner = children(inner)[1];
   if (!inner) return unsupported('empty unary test');
   if (inner.name !== 'SimplePositiveUnaryTest') return compileNode(inner).run;
   const parts = children(inner);
@@ -113,8 +115,9 @@ export function compileComparison(node: SyntaxNode, src: string, compileNode: Co
       return { type: 'test', run: (s) => compare(op, x(s), right(s)) };
     }
     case 'between': {
-      if (!b || !c) return unsupported('between');
-      return { type: 'test', run: between(x, compileNode(b).run, compileNode(c).run) };
+      // x between a and c: b is the `and` keyword.
+      if (b?.name !== 'and' || !c) return unsupported('between');
+      return { type: 'test', run: between(x, compileNode(a).run, compileNode(c).run) };
     }
     case 'in': {
       if (a.name === '(') {
