@@ -360,15 +360,13 @@ function toRows(
     cur.inDb ? cur.version : cur.state === null ? null : cur.version,
     now,
   );
-  let ordinal = cur.events;
-  for (const event of result.events) {
-    ordinal += 1;
-    writes.events.push({
+  if (result.events.length > 0) {
+    writes.history.push({
       issue_id: cur.id,
-      ordinal,
+      ordinal: cur.events + 1,
+      count: result.events.length,
       workspace_id: cur.workspaceId,
-      type: event.type,
-      payload: JSON.stringify(event),
+      events: JSON.stringify(result.events),
       at: now,
     });
   }

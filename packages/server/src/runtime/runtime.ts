@@ -490,12 +490,12 @@ export class Runtime {
         ? []
         : (
             await this.store.db
-              .selectFrom('history_event')
-              .select('payload')
+              .selectFrom('history')
+              .select('events')
               .where('issue_id', '=', issueId)
               .orderBy('ordinal')
               .execute()
-          ).map((e) => JSON.parse(e.payload) as HistoryEvent);
+          ).flatMap((row) => JSON.parse(row.events) as HistoryEvent[]);
     return {
       id: row.id,
       appId: row.app_id,
@@ -708,9 +708,9 @@ export class Runtime {
             options.deleteIssues
               ? sql<boolean>`true`
               : exists(
-                  selectFrom('history_event')
+                  selectFrom('history')
                     .select(sql`1`.as('one'))
-                    .whereRef('history_event.issue_id', '=', 'issue.id'),
+                    .whereRef('history.issue_id', '=', 'issue.id'),
                 ),
           )
           .orderBy('ended_at')
@@ -718,7 +718,7 @@ export class Runtime {
           .execute()
       ).map((r) => r.id);
       if (ids.length === 0) return { issues: 0, events: 0, tasks: 0 };
-      const events = await tx.deleteFrom('history_event').where('issue_id', 'in', ids).executeTakeFirst();
+      const events = await tx.deleteFrom('history').where('issue_id', 'in', ids).returning('count').execute();
       const tasks = await tx.deleteFrom('task').where('issue_id', 'in', ids).executeTakeFirst();
       if (options.deleteIssues) {
         await tx.deleteFrom('incident').where('issue_id', 'in', ids).execute();
@@ -726,7 +726,7 @@ export class Runtime {
       }
       return {
         issues: ids.length,
-        events: Number(events.numDeletedRows),
+        events: events.reduce((sum, row) => sum + row.count, 0),
         tasks: Number(tasks.numDeletedRows),
       };
     });
@@ -738,6 +738,7 @@ export class Runtime {
     await this.#executor.close();
     await this.#listener?.close();
     this.#listener = undefined;
+    await this.#rs.close();
   }
 }
 

@@ -34,12 +34,13 @@ export interface IssueUpdate {
   updated_at: string;
 }
 
-export interface EventInsert {
+/** One command's history events as one row: `ordinal` = its first event's, `events` = their JSON array. */
+export interface HistoryInsert {
   issue_id: string;
   ordinal: number;
+  count: number;
   workspace_id: string;
-  type: string;
-  payload: string;
+  events: string;
   at: string;
 }
 
@@ -119,7 +120,7 @@ export interface TimerStartAdvance {
 export class WriteSet {
   readonly issueInserts = new Map<string, IssueInsert>();
   readonly issueUpdates = new Map<string, IssueUpdate>();
-  readonly events: EventInsert[] = [];
+  readonly history: HistoryInsert[] = [];
   readonly taskInserts: TaskInsert[] = [];
   /** The completed task (must be open). */
   readonly taskCompletions: { id: string; operator: string; at: string }[] = [];

@@ -10,6 +10,7 @@ import { PostgresBatchRunner } from './postgres/postgres-batch.js';
 import * as pgClaim from './postgres/postgres-claim.js';
 import { listenForJobs } from './postgres/postgres-listen.js';
 import { SqliteBatchRunner } from './sqlite/sqlite-batch.js';
+import { startCheckpointer } from './sqlite/sqlite-checkpointer.js';
 import * as sqliteClaim from './sqlite/sqlite-claim.js';
 
 export interface RuntimeStore {
@@ -20,17 +21,21 @@ export interface RuntimeStore {
   claimTimerStarts(args: ClaimArgs): Promise<ClaimedTimerStart[]>;
   /** Other nodes' wake-ups (PostgreSQL NOTIFY); SQLite has no other nodes. */
   listen(onWake: () => void): { close(): Promise<void> };
+  /** Stops what the runtime started on the store (SQLite: the checkpointer thread). */
+  close(): Promise<void>;
 }
 
 export function createRuntimeStore(store: Store): RuntimeStore {
   const native = store.native;
   if (native.dialect === 'sqlite') {
+    const checkpointer = startCheckpointer(native.database);
     return {
       runner: new SqliteBatchRunner(native.database),
       maxInFlight: 1,
       claimJobs: (a) => sqliteClaim.claimJobs(store.db, a),
       claimTimerStarts: (a) => sqliteClaim.claimTimerStarts(store.db, a),
       listen: () => ({ close: async () => {} }),
+      close: () => checkpointer.stop(),
     };
   }
   return {
@@ -39,5 +44,6 @@ export function createRuntimeStore(store: Store): RuntimeStore {
     claimJobs: (a) => pgClaim.claimJobs(store.db, a),
     claimTimerStarts: (a) => pgClaim.claimTimerStarts(store.db, a),
     listen: (onWake) => listenForJobs(native.url, onWake),
+    close: async () => {},
   };
 }

@@ -56,12 +56,13 @@ export interface IssueTable {
   updated_at: string;
 }
 
-export interface HistoryEventTable {
+/** One command's history events (migration 0003): `ordinal` = its first event's, `events` = JSON array. */
+export interface HistoryTable {
   issue_id: string;
   ordinal: number;
+  count: number;
   workspace_id: string;
-  type: string;
-  payload: string;
+  events: string;
   at: string;
 }
 
@@ -147,7 +148,7 @@ export interface Database {
   app: AppTable;
   app_version: AppVersionTable;
   issue: IssueTable;
-  history_event: HistoryEventTable;
+  history: HistoryTable;
   task: TaskTable;
   job: JobTable;
   incident: IncidentTable;

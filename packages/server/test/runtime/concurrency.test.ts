@@ -106,11 +106,7 @@ describeEachDialect('runtime concurrency', ({ dialect, config }) => {
         [],
       );
       expect(
-        await t.store.db
-          .selectFrom('history_event')
-          .select('ordinal')
-          .where('issue_id', '=', 'doomed')
-          .execute(),
+        await t.store.db.selectFrom('history').select('ordinal').where('issue_id', '=', 'doomed').execute(),
       ).toEqual([]);
       expect(await t.store.db.selectFrom('task').select('id').execute()).toEqual([]);
     } finally {

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_installation.js';
 import * as m0002 from './0002_runtime.js';
+import * as m0003 from './0003_history_per_command.js';
 
 /**
  * Every migration, by name, in order. Listed by hand rather than read from the folder so that
@@ -10,4 +11,5 @@ import * as m0002 from './0002_runtime.js';
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_installation': m0001,
   '0002_runtime': m0002,
+  '0003_history_per_command': m0003,
 });

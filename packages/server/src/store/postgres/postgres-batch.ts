@@ -43,7 +43,7 @@ const ISSUE = cols(
   'ended_at',
   'updated_at',
 );
-const EVENT = cols('issue_id', 'ordinal:int', 'workspace_id', 'type', 'payload', 'at');
+const HISTORY = cols('issue_id', 'ordinal:int', 'count:int', 'workspace_id', 'events', 'at');
 const TASK = cols(
   'id',
   'workspace_id',
@@ -108,7 +108,7 @@ const SQL = {
     ended_at = v.ended_at, updated_at = v.updated_at
     from ${unnest(cols('id', 'expect_version:int', 'version:int', 'status', 'state', 'events:int', 'ended_at', 'updated_at'))}
     where i.id = v.id and i.version = v.expect_version`,
-  insertEvent: insertSql('history_event', EVENT),
+  insertHistory: insertSql('history', HISTORY),
   insertTask: insertSql('task', TASK),
   insertJob: insertSql('job', JOB, ', attempts|, 0'),
   insertIncident: insertSql('incident', INCIDENT, ", status|, 'open'"),
@@ -197,7 +197,7 @@ export class PostgresBatchRunner {
         ]);
         if (r.rowCount !== rows.length) return { ok: false, reason: 'conflict' };
       }
-      if (w.events.length > 0) await q(SQL.insertEvent, arrays(EVENT, w.events));
+      if (w.history.length > 0) await q(SQL.insertHistory, arrays(HISTORY, w.history));
       if (w.taskInserts.length > 0) await q(SQL.insertTask, arrays(TASK, w.taskInserts));
       if (w.jobInserts.length > 0) await q(SQL.insertJob, arrays(JOB, w.jobInserts));
       if (w.incidentInserts.length > 0) await q(SQL.insertIncident, arrays(INCIDENT, w.incidentInserts));

@@ -36,7 +36,7 @@ const ISSUE_COLUMNS = [
   'ended_at',
   'updated_at',
 ] as const;
-const EVENT_COLUMNS = ['issue_id', 'ordinal', 'workspace_id', 'type', 'payload', 'at'] as const;
+const HISTORY_COLUMNS = ['issue_id', 'ordinal', 'count', 'workspace_id', 'events', 'at'] as const;
 
 export class SqliteBatchRunner {
   readonly #db: BetterSqlite3.Database;
@@ -170,7 +170,7 @@ export class SqliteBatchRunner {
       for (const row of w.issueUpdates.values()) {
         if (s.updateIssue!.run(row).changes !== 1) return { ok: false, reason: 'conflict' };
       }
-      if (w.events.length > 0) this.#insertMany('history_event', EVENT_COLUMNS, w.events);
+      if (w.history.length > 0) this.#insertMany('history', HISTORY_COLUMNS, w.history);
       for (const row of w.taskInserts) s.insertTask!.run(row);
       for (const row of w.jobInserts) s.insertJob!.run(row);
       for (const row of w.incidentInserts) s.insertIncident!.run(row);

@@ -1,0 +1,67 @@
+/**
+ * WAL checkpoints off the commit path (T2). SQLite's automatic checkpoint runs inside the
+ * COMMIT that crosses `wal_autocheckpoint` pages: it copies the WAL into the database file
+ * and fsyncs both, on the runtime's only thread, while every caller of the batch waits. Here
+ * a worker thread with its own connection runs `PRAGMA wal_checkpoint(PASSIVE)` every
+ * `intervalMs`: a passive checkpoint never blocks the writer (it copies the frames committed
+ * so far and leaves the rest to its next round), so it runs on the second core while the
+ * runtime keeps committing.
+ *
+ * The writer's own automatic checkpoint stays on as a backstop, raised to `BACKSTOP_PAGES`:
+ * it only fires when the worker falls that far behind. File growth: the WAL is rewritten
+ * from its start whenever a write transaction begins after a checkpoint that caught up, so
+ * under steady load it stays around what the worker copies per round (a few MiB);
+ * under a load the worker cannot keep up with it grows to about `BACKSTOP_PAGES` pages
+ * (64 MiB at 4 KiB pages), where the writer checkpoints itself as before, and
+ * `journal_size_limit` truncates the file back to that size after a reset.
+ */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type BetterSqlite3 from 'better-sqlite3';
+
+export const BACKSTOP_PAGES = 16_384;
+const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
+
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.module);
+const db = new Database(workerData.file, { timeout: 5000 });
+let timer = setInterval(() => {
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
+}, workerData.intervalMs);
+parentPort.on('message', () => {
+  clearInterval(timer);
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
+  db.close();
+  parentPort.postMessage('closed');
+  parentPort.close();
+});
+`;
+
+export interface Checkpointer {
+  stop(): Promise<void>;
+}
+
+/** Moves the WAL checkpoints of `db` (a file database in WAL mode) to a worker thread. */
+export function startCheckpointer(db: BetterSqlite3.Database, intervalMs = 100): Checkpointer {
+  if (db.memory || db.name === '') return { stop: async () => {} };
+  db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+  db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
+  const require = createRequire(import.meta.url);
+  const worker = new Worker(WORKER, {
+    eval: true,
+    workerData: { module: require.resolve('better-sqlite3'), file: db.name, intervalMs },
+  });
+  worker.unref();
+  worker.on('error', () => {});
+  let stopped: Promise<void> | undefined;
+  return {
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        worker.once('exit', () => resolve());
+        worker.postMessage('stop');
+      });
+      return stopped;
+    },
+  };
+}
