@@ -677,6 +677,14 @@ export class Runtime {
         this.#wakeListeners.add(listener);
         return () => this.#wakeListeners.delete(listener);
       },
+      nextDue: async () => {
+        const row = await db
+          .selectFrom('job')
+          .select((eb) => eb.fn.min('run_at').as('next'))
+          .where('locked_until', 'is', null)
+          .executeTakeFirst();
+        return row?.next == null ? undefined : Date.parse(row.next);
+      },
     };
   }
 

@@ -11,7 +11,8 @@
  *   capped); the engine sees only the final `JobFailed` (an incident, or an error boundary).
  * - Timers are jobs of kind `timer`: running one submits `TimerFired`.
  * - Wake-ups: a commit that scheduled a job due now wakes idle workers (in process; on
- *   PostgreSQL also other nodes by NOTIFY); otherwise they poll every `pollMs`.
+ *   PostgreSQL also other nodes by NOTIFY); otherwise they poll every `pollMs`, or sooner
+ *   when the next job (a timer) falls due before that.
  * - `stop()`: stops claiming, lets running jobs finish for `graceMs`, then aborts them and
  *   gives their leases back (the attempt is not counted).
  */
@@ -83,6 +84,8 @@ export interface WorkerHost {
   runTimerStarts(workerId: string, leaseMs: number, onEvent?: (event: WorkerEvent) => void): Promise<number>;
   /** Registers a wake-up callback; returns the unregister function. */
   onWake(listener: () => void): () => void;
+  /** When the next unclaimed job falls due (epoch ms), if any: an idle worker wakes then. */
+  nextDue?(): Promise<number | undefined>;
 }
 
 export class Worker {
@@ -174,22 +177,33 @@ export class Worker {
         }
         if (this.#stop.signal.aborted) break;
         // A full batch: there may be more; otherwise sleep until woken or the poll interval.
-        if (claimed === 0 || this.#running.size >= this.#o.concurrency) await this.#sleep();
+        if (claimed === 0 || this.#running.size >= this.#o.concurrency) {
+          const ms = claimed === 0 ? await this.#idleWait() : this.#o.pollMs;
+          if (this.#stop.signal.aborted) break;
+          await this.#sleep(ms);
+        }
       } catch (error) {
         this.#o.onEvent?.({ type: 'error', error });
-        await this.#sleep();
+        await this.#sleep(this.#o.pollMs);
       }
     }
     await this.#drain();
   }
 
-  #sleep(): Promise<void> {
+  /** Nothing to claim: sleep `pollMs`, or until the next job (a timer) falls due if sooner. */
+  async #idleWait(): Promise<number> {
+    const next = await this.#host.nextDue?.();
+    if (next === undefined) return this.#o.pollMs;
+    return Math.min(this.#o.pollMs, Math.max(5, next - this.#host.clock.now() + 1));
+  }
+
+  #sleep(ms: number): Promise<void> {
     if (this.#woken) {
       this.#woken = false;
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, this.#o.pollMs);
+      const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
         resolve();
