@@ -449,6 +449,8 @@ function toRows(
         break;
       }
       case 'CloseTask':
+        // The one task of a (non-team) seq this command completes is done already: nothing to close.
+        if (completesOnly(item, effect.seq)) break;
         writes.taskCloses.push({ issue_id: cur.id, seq: effect.seq, status: 'cancelled', at: now });
         break;
       case 'ScheduleJob':
@@ -512,4 +514,14 @@ function toRows(
         break;
     }
   }
+}
+
+/** The command completes the only task of `seq` (a task that is not a team step's). */
+function completesOnly(item: CommandItem, seq: number): boolean {
+  return (
+    item.task !== undefined &&
+    !item.task.team &&
+    item.command.type === 'CompleteTask' &&
+    item.command.seq === seq
+  );
 }

@@ -19,7 +19,7 @@
 import type { AutomationSpec, Command } from '@nagare/engine';
 import type { ConnectorRegistry, ConnectorResult } from '../connectors/connector.js';
 import type { ClaimedJob } from '../store/job-rows.js';
-import type { ItemResult } from './batch-program.js';
+import type { CommandOutcome, ItemResult } from './batch-program.js';
 import { type Clock, iso } from './clock.js';
 
 export interface BackoffOptions {
@@ -38,7 +38,8 @@ export function backoffDelay(attempt: number, options: BackoffOptions, random: n
 
 export type WorkerEvent =
   | { readonly type: 'job:start'; readonly job: ClaimedJob }
-  | { readonly type: 'job:success'; readonly job: ClaimedJob }
+  /** `outcome`: the committed result of the job's command (the issue's new state). */
+  | { readonly type: 'job:success'; readonly job: ClaimedJob; readonly outcome: CommandOutcome | null }
   | { readonly type: 'job:retry'; readonly job: ClaimedJob; readonly error: string; readonly runAt: string }
   | { readonly type: 'job:failed'; readonly job: ClaimedJob; readonly error: string }
   | {
@@ -332,6 +333,6 @@ export class Worker {
         message: result.error.message,
       });
     } else if (failure !== undefined) emit({ type: 'job:failed', job, error: failure });
-    else emit({ type: 'job:success', job });
+    else emit({ type: 'job:success', job, outcome: result.outcome });
   }
 }

@@ -5,7 +5,8 @@
  *   npx tsx --conditions=source packages/server/test/runtime/s1-durable.ts [issues] [inFlight]
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/nagare_bench npx tsx ... (PostgreSQL)
  *
- * Also S2 (start, then complete the task: T4) with S2=1.
+ * Also S2 (start, then complete the task: T4) with S2=1. MAX_IN_FLIGHT / MAX_BATCH override the
+ * runtime's transactions in flight and commands per transaction.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,7 +24,10 @@ const s2 = process.env.S2 === '1';
 const dataDir = await mkdtemp(join(tmpdir(), 'nagare-s1-'));
 const store = await openStore(resolveStoreConfig({ databaseUrl: process.env.DATABASE_URL, dataDir }));
 await migrateToLatest(store);
-const runtime = createRuntime(store);
+const runtime = createRuntime(store, {
+  ...(process.env.MAX_IN_FLIGHT ? { maxInFlight: Number(process.env.MAX_IN_FLIGHT) } : {}),
+  ...(process.env.MAX_BATCH ? { maxBatch: Number(process.env.MAX_BATCH) } : {}),
+});
 const { appId } = await runtime.deploy({ bpmn: s2 ? S2 : S1 });
 
 async function one(): Promise<void> {

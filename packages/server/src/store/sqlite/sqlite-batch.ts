@@ -4,7 +4,7 @@
  * compile would cost more than the insert itself on this path: T2). Nothing awaits between
  * BEGIN and COMMIT, so no other code of this process runs inside the transaction.
  *
- * Issue and history rows, the bulk of every batch, go in as multi-row VALUES with positional
+ * Issue, history and task rows, the bulk of every batch, go in as multi-row VALUES with positional
  * parameters (measured: about twice as fast as one named-parameter statement per row); the
  * rarer rows one statement each.
  */
@@ -36,6 +36,24 @@ const ISSUE_COLUMNS = [
   'ended_at',
   'updated_at',
 ] as const;
+const TASK_COLUMNS = [
+  'id',
+  'workspace_id',
+  'issue_id',
+  'seq',
+  'app_id',
+  'node',
+  'name',
+  'lane',
+  'status',
+  'assignee',
+  'candidates',
+  'team',
+  'buttons',
+  'due_at',
+  'deadline',
+  'created_at',
+] as const;
 const HISTORY_COLUMNS = ['issue_id', 'ordinal', 'count', 'workspace_id', 'events', 'at'] as const;
 
 export class SqliteBatchRunner {
@@ -50,12 +68,8 @@ export class SqliteBatchRunner {
     this.#stmts = {
       countTasks: p('select count(*) as n from task where issue_id = ? and seq = ?'),
       updateIssue: p(
-        `update issue set status = @status, state = @state, version = @version, events = @events, ended_at = @ended_at, updated_at = @updated_at
-         where id = @id and version = @expect_version`,
-      ),
-      insertTask: p(
-        `insert into task (id, workspace_id, issue_id, seq, app_id, node, name, lane, status, assignee, candidates, team, buttons, due_at, deadline, created_at)
-         values (@id, @workspace_id, @issue_id, @seq, @app_id, @node, @name, @lane, @status, @assignee, @candidates, @team, @buttons, @due_at, @deadline, @created_at)`,
+        `update issue set status = ?, state = ?, version = ?, events = ?, ended_at = ?, updated_at = ?
+         where id = ? and version = ?`,
       ),
       completeTask: p(
         `update task set status = 'done', completed_by = ?, ended_at = ? where id = ? and status in ('offered', 'allocated')`,
@@ -168,10 +182,20 @@ export class SqliteBatchRunner {
     try {
       if (w.issueInserts.size > 0) this.#insertMany('issue', ISSUE_COLUMNS, [...w.issueInserts.values()]);
       for (const row of w.issueUpdates.values()) {
-        if (s.updateIssue!.run(row).changes !== 1) return { ok: false, reason: 'conflict' };
+        const changed = s.updateIssue!.run(
+          row.status,
+          row.state,
+          row.version,
+          row.events,
+          row.ended_at,
+          row.updated_at,
+          row.id,
+          row.expect_version,
+        ).changes;
+        if (changed !== 1) return { ok: false, reason: 'conflict' };
       }
       if (w.history.length > 0) this.#insertMany('history', HISTORY_COLUMNS, w.history);
-      for (const row of w.taskInserts) s.insertTask!.run(row);
+      if (w.taskInserts.length > 0) this.#insertMany('task', TASK_COLUMNS, w.taskInserts);
       for (const row of w.jobInserts) s.insertJob!.run(row);
       for (const row of w.incidentInserts) s.insertIncident!.run(row);
       for (const row of w.subscriptionInserts) s.insertSubscription!.run(row);

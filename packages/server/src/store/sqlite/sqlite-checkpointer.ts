@@ -59,6 +59,8 @@ export function startCheckpointer(db: BetterSqlite3.Database, intervalMs = 100):
     stop() {
       stopped ??= new Promise<void>((resolve) => {
         worker.once('exit', () => resolve());
+        // unref'd while it runs (it never keeps a process alive); waited for while it stops
+        worker.ref();
         worker.postMessage('stop');
       });
       return stopped;
