@@ -13,6 +13,8 @@ export interface Args {
   readonly out: string | null;
   /** Skip the peer (Nagare only). */
   readonly peer: boolean;
+  /** Where the Nagare side keeps issues: memory, sqlite, postgres (child: the one to use). */
+  readonly backends: readonly string[];
   /** Child process only: the one scenario to run. */
   readonly scenario: string | null;
 }
@@ -35,7 +37,7 @@ export function parseArgs(argv: readonly string[]): Args {
     }
   }
   for (const key of raw.keys()) {
-    if (!['only', 'scale', 'runs', 'json', 'out', 'no-peer', 'scenario'].includes(key))
+    if (!['only', 'scale', 'runs', 'json', 'out', 'no-peer', 'scenario', 'backend'].includes(key))
       fail(`unknown flag --${key}`);
   }
   const scale = Number(raw.get('scale') ?? 1);
@@ -51,6 +53,7 @@ export function parseArgs(argv: readonly string[]): Args {
     out: raw.get('out') ?? null,
     peer: !raw.has('no-peer'),
     scenario: raw.get('scenario') ?? null,
+    backends: (raw.get('backend') ?? 'memory,sqlite').toLowerCase().split(',').filter(Boolean),
   };
 }
 

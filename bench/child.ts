@@ -3,10 +3,13 @@
  * state of one scenario cannot affect another, as on the peer's side. Prints one JSON line per
  * result on stdout; progress on stderr; exits 1 with `BENCHMARK FAILED: ...` on any wrong result.
  */
+
+import { readFileSync } from 'node:fs';
 import { parseArgs, scaled } from './args.ts';
+import { durableBackend } from './backends/durable.ts';
 import { memoryBackend } from './backends/memory.ts';
 import { exitOnFailure, fail } from './fail.ts';
-import { measureThroughput } from './measure.ts';
+import { DURABLE_MODES, measureThroughput } from './measure.ts';
 import { loadApp } from './models.ts';
 import { SCENARIOS } from './scenarios/index.ts';
 
@@ -20,10 +23,19 @@ async function main(): Promise<void> {
   if (!scenario) fail(`unknown scenario ${args.scenario}; known: ${Object.keys(SCENARIOS).join(', ')}`);
   const app = await loadApp(scenario.model);
   const size = scaled(scenario.size, args.scale);
-  const lines =
-    scenario.kind === 'throughput'
-      ? await measureThroughput(scenario, app, (a) => memoryBackend(a), size)
-      : await scenario.measure(app, size);
+  const backend = args.backends[0] ?? 'memory';
+  let lines: unknown[];
+  if (scenario.kind === 'waiting') {
+    if (backend !== 'memory')
+      fail(`${scenario.id} measures memory in process; it runs on the memory backend only`);
+    lines = await scenario.measure(app, size);
+  } else if (backend === 'memory') {
+    if (scenario.durableOnly) fail(`${scenario.id} runs on durable backends only`);
+    lines = await measureThroughput(scenario, app, async (a) => memoryBackend(a), size);
+  } else if (backend === 'sqlite' || backend === 'postgres') {
+    const bpmn = readFileSync(new URL(`./models/${scenario.model}`, import.meta.url), 'utf8');
+    lines = await measureThroughput(scenario, app, () => durableBackend(backend, bpmn), size, DURABLE_MODES);
+  } else fail(`unknown backend ${backend}; known: memory, sqlite, postgres`);
   for (const line of lines) process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 

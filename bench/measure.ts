@@ -14,6 +14,13 @@ import { latencyStats, round } from './stats.ts';
 
 /** The peer's modes: one issue at a time, and 50 in flight. */
 export const MODES = [1, 50] as const;
+/**
+ * Durable backends add 200 in flight (where group commit fills its transactions; the durable
+ * targets are read there) and run the sequential mode with a fiftieth of the issues: one commit per
+ * issue is slow on purpose, and a full N would take minutes on PostgreSQL.
+ */
+export const DURABLE_MODES = [1, 50, 200] as const;
+export const DURABLE_TARGET_MODE = 'concurrent-200';
 
 export function modeName(concurrency: number): string {
   return concurrency === 1 ? 'sequential' : `concurrent-${concurrency}`;
@@ -22,15 +29,23 @@ export function modeName(concurrency: number): string {
 export async function measureThroughput(
   scenario: ThroughputScenario,
   app: CompiledApp,
-  makeBackend: (app: CompiledApp) => Backend,
-  size: Size,
+  makeBackend: (app: CompiledApp) => Promise<Backend>,
+  fullSize: Size,
+  modes: readonly number[] = MODES,
 ): Promise<ThroughputLine[]> {
   const lines: ThroughputLine[] = [];
   let batchNo = 0;
-  for (const concurrency of MODES) {
+  for (const concurrency of modes) {
     const mode = modeName(concurrency);
+    const size =
+      concurrency === 1 && modes !== MODES
+        ? {
+            n: Math.max(1, Math.round(fullSize.n / 50)),
+            warmup: Math.max(1, Math.round(fullSize.warmup / 50)),
+          }
+        : fullSize;
     {
-      const backend = makeBackend(app);
+      const backend = await makeBackend(app);
       const warm = scenario.batch(backend, batchNo++);
       await runPool(size.warmup, concurrency, (i) => warm.run(i));
       warm.verify(size.warmup);
@@ -38,7 +53,7 @@ export async function measureThroughput(
     }
     fullGc();
 
-    const backend = makeBackend(app);
+    const backend = await makeBackend(app);
     const batch = scenario.batch(backend, batchNo++);
     log(`nagare ${scenario.id} ${mode}: N=${size.n} ...`);
     const { elapsedMs, cpuMs, latencies } = await runPool(size.n, concurrency, (i) => batch.run(i));

@@ -15,10 +15,11 @@ import type { Machine } from './machine.ts';
 import type { Revision } from './revision.ts';
 import { type Spread, spread } from './stats.ts';
 import {
+  ASYNC_STEP_TARGET,
   STATE_BYTES_TARGET,
   type Status,
-  THROUGHPUT_TARGETS,
   type ThroughputTarget,
+  targetFor,
   throughputStatus,
 } from './targets.ts';
 
@@ -51,6 +52,21 @@ export interface ThroughputSummary {
   readonly note: string;
 }
 
+/** T7: S1 straight-through / S1J (one step as a job), same backend and mode, ratio of medians. */
+export interface AsyncStepSummary {
+  readonly type: 'summary';
+  readonly scenario: 'T7';
+  readonly mode: string;
+  readonly backend: string;
+  readonly straightPerSec: number;
+  readonly asyncPerSec: number;
+  /** straight / async: how many times the asynchronous version costs. */
+  readonly costRatio: number;
+  readonly status: Status;
+}
+
+export type Summary = ThroughputSummary | WaitingSummary | AsyncStepSummary;
+
 export interface WaitingSummary {
   readonly type: 'summary';
   readonly scenario: string;
@@ -78,39 +94,42 @@ function sideSummary(lines: readonly ThroughputLine[]): SideSummary | null {
   };
 }
 
-export function summarize(
-  collected: readonly Collected[],
-  scenarios: readonly string[],
-): (ThroughputSummary | WaitingSummary)[] {
-  const out: (ThroughputSummary | WaitingSummary)[] = [];
+export function summarize(collected: readonly Collected[], scenarios: readonly string[]): Summary[] {
+  const out: Summary[] = [];
   for (const scenario of scenarios) {
     const throughput = collected.filter((c) => c.line.scenario === scenario && isThroughputLine(c.line));
     const modes = [...new Set(throughput.map((c) => c.line.mode))];
-    for (const mode of modes) {
-      const of = (side: Side): ThroughputLine[] =>
-        throughput
-          .filter((c) => c.side === side && c.line.mode === mode)
-          .map((c) => c.line as ThroughputLine);
-      const nagare = sideSummary(of('nagare'));
-      const peer = sideSummary(of('peer'));
-      const backend = of('nagare')[0]?.backend ?? 'memory';
-      const target = THROUGHPUT_TARGETS[scenario] ?? null;
-      const { status, note } = nagare
-        ? throughputStatus(target ?? undefined, backend, nagare.perSec.median)
-        : { status: 'n/a' as const, note: 'not run' };
-      out.push({
-        type: 'summary',
-        scenario,
-        name: of('nagare')[0]?.name ?? of('peer')[0]?.name ?? '',
-        mode,
-        backend,
-        nagare,
-        peer,
-        ratio: nagare && peer ? nagare.perSec.median / peer.perSec.median : null,
-        target,
-        status,
-        note,
-      });
+    const backendOf = (c: Collected): string => (c.line as ThroughputLine).backend ?? 'memory';
+    const backends = [...new Set(throughput.filter((c) => c.side === 'nagare').map(backendOf))];
+    for (const backend of backends.length > 0 ? backends : ['memory']) {
+      for (const mode of modes) {
+        const of = (side: Side): ThroughputLine[] =>
+          throughput
+            .filter(
+              (c) => c.side === side && c.line.mode === mode && (side === 'peer' || backendOf(c) === backend),
+            )
+            .map((c) => c.line as ThroughputLine);
+        const nagare = sideSummary(of('nagare'));
+        const peer = sideSummary(of('peer'));
+        if (!nagare && !peer) continue;
+        const target = targetFor(scenario, backend) ?? null;
+        const { status, note } = nagare
+          ? throughputStatus(target ?? undefined, backend, mode, nagare.perSec.median)
+          : { status: 'n/a' as const, note: 'not run' };
+        out.push({
+          type: 'summary',
+          scenario,
+          name: of('nagare')[0]?.name ?? of('peer')[0]?.name ?? '',
+          mode,
+          backend,
+          nagare,
+          peer,
+          ratio: nagare && peer ? nagare.perSec.median / peer.perSec.median : null,
+          target,
+          status,
+          note,
+        });
+      }
     }
     const waiting = collected.filter(
       (c) => c.side === 'nagare' && c.line.scenario === scenario && isWaitingLine(c.line),
@@ -133,6 +152,30 @@ export function summarize(
         status: stateBytesMax <= STATE_BYTES_TARGET.maxBytes ? 'pass' : 'FAIL',
       });
     }
+  }
+  out.push(...asyncStep(out));
+  return out;
+}
+
+function asyncStep(summaries: readonly Summary[]): AsyncStepSummary[] {
+  const throughput = summaries.filter((s): s is ThroughputSummary => 'nagare' in s);
+  const out: AsyncStepSummary[] = [];
+  for (const job of throughput.filter((s) => s.scenario === 'S1J' && s.nagare)) {
+    const straight = throughput.find(
+      (s) => s.scenario === 'S1' && s.backend === job.backend && s.mode === job.mode && s.nagare,
+    );
+    if (!straight?.nagare || !job.nagare) continue;
+    const costRatio = straight.nagare.perSec.median / job.nagare.perSec.median;
+    out.push({
+      type: 'summary',
+      scenario: 'T7',
+      mode: job.mode,
+      backend: job.backend,
+      straightPerSec: straight.nagare.perSec.median,
+      asyncPerSec: job.nagare.perSec.median,
+      costRatio,
+      status: costRatio <= ASYNC_STEP_TARGET.maxRatio ? 'pass' : 'FAIL',
+    });
   }
   return out;
 }
@@ -165,12 +208,10 @@ export interface ReportContext {
   readonly scale: number;
   readonly peerVersions: Readonly<Record<string, string>> | null;
   readonly wallSeconds: number;
+  readonly backends: readonly string[];
 }
 
-export function markdownReport(
-  summaries: readonly (ThroughputSummary | WaitingSummary)[],
-  ctx: ReportContext,
-): string {
+export function markdownReport(summaries: readonly Summary[], ctx: ReportContext): string {
   const m = ctx.machine;
   const out: string[] = [];
   out.push(
@@ -182,7 +223,10 @@ export function markdownReport(
       `started ${m.date}, load average (1 min) ${m.loadAvg1} at start.`,
   );
   const dirty = ctx.revision.engineDirty ? ', with uncommitted changes in packages/engine/src' : '';
-  out.push(`Nagare: commit ${ctx.revision.commit}${dirty}; engine from its TypeScript source, in memory.`);
+  out.push(
+    `Nagare: commit ${ctx.revision.commit}${dirty}; engine from its TypeScript source; backends: ${ctx.backends.join(', ')} ` +
+      '(sqlite / postgres: through the runtime, each command committed before it is answered; sequential mode with N/50).',
+  );
   if (ctx.peerVersions) {
     out.push(
       `Peer: ${Object.entries(ctx.peerVersions)
@@ -196,7 +240,7 @@ export function markdownReport(
   );
   out.push('');
 
-  const throughput = summaries.filter((s): s is ThroughputSummary => s.mode !== 'waiting');
+  const throughput = summaries.filter((s): s is ThroughputSummary => 'nagare' in s);
   if (throughput.length > 0) {
     out.push(
       '| Scenario | Mode | N (warm-up) Nagare / peer | Nagare issues/s | peer instances/s | ratio of medians | Nagare p50 / p99 ms (medians) | peer p50 / p99 ms (medians) | CPU/wall Nagare / peer | target | status |',
@@ -211,6 +255,24 @@ export function markdownReport(
       const status = s.note ? `${s.status} (${s.note})` : s.status;
       out.push(
         `| ${s.scenario} ${s.name} (${s.backend}) | ${s.mode} | ${sizes} | ${cell(s.nagare?.perSec)} | ${cell(s.peer?.perSec)} | ${ratio(s.ratio)} | ${lat(s.nagare)} | ${lat(s.peer)} | ${cpu} | ${target} | ${status} |`,
+      );
+    }
+    out.push('');
+  }
+
+  const t7 = summaries.filter((s): s is AsyncStepSummary => s.scenario === 'T7');
+  if (t7.length > 0) {
+    out.push(
+      `${ASYNC_STEP_TARGET.id}, the cost of one asynchronous step: S1 straight-through / S1J (the update-data step as a job run by a worker with an in-process connector), same backend and mode.`,
+    );
+    out.push('');
+    out.push(
+      '| Backend | Mode | S1 issues/s (median) | S1J issues/s (median) | cost ratio | target | status |',
+    );
+    out.push('| --- | --- | --- | --- | --- | --- | --- |');
+    for (const s of t7) {
+      out.push(
+        `| ${s.backend} | ${s.mode} | ${int(s.straightPerSec)} | ${int(s.asyncPerSec)} | ${s.costRatio.toFixed(2)}× | ${ASYNC_STEP_TARGET.id} ${ASYNC_STEP_TARGET.text} | ${s.status} |`,
       );
     }
     out.push('');

@@ -5,6 +5,7 @@
  *   npm run bench                                   # S1, S2, S4, S5; 3 runs; Markdown tables on stdout
  *   npm run bench -- --only S1,S2 --runs 5 --scale 0.5 --json
  *   npm run bench -- --no-peer --out results.jsonl  # Nagare only; JSON lines also saved to a file
+ *   npm run bench -- --backend memory,sqlite,postgres   # durable backends (PostgreSQL: BENCH_PG_URL)
  *
  * Every scenario of every run is a fresh child process on each side; within a run the side that
  * goes first alternates, so that a slow phase of a shared machine does not always hit the same
@@ -33,12 +34,28 @@ function childNodeArgs(): string[] {
   return flags;
 }
 
-function runNagare(scenario: string, scale: number): unknown[] {
+function runNagare(scenario: string, scale: number, backend: string): unknown[] {
   return runChild({
-    what: `nagare ${scenario}`,
-    nodeArgs: [...childNodeArgs(), CHILD, '--scenario', scenario, '--scale', String(scale)],
+    what: `nagare ${scenario} (${backend})`,
+    nodeArgs: [
+      ...childNodeArgs(),
+      CHILD,
+      '--scenario',
+      scenario,
+      '--scale',
+      String(scale),
+      '--backend',
+      backend,
+    ],
     cwd: BENCH_DIR,
   });
+}
+
+/** The backends a scenario runs on: S4 (memory figures) in memory only, S1J (jobs) durably only. */
+function backendsFor(id: string, backends: readonly string[]): string[] {
+  const scenario = SCENARIOS[id]!;
+  if (scenario.kind === 'waiting') return backends.includes('memory') ? ['memory'] : [];
+  return backends.filter((b) => (scenario.durableOnly ? b !== 'memory' : true));
 }
 
 function collect(
@@ -67,6 +84,9 @@ async function main(): Promise<void> {
   const selected = args.only ?? Object.keys(SCENARIOS);
   for (const id of selected)
     if (!SCENARIOS[id]) fail(`unknown scenario ${id}; known: ${Object.keys(SCENARIOS).join(', ')}`);
+  for (const b of args.backends)
+    if (!['memory', 'sqlite', 'postgres'].includes(b))
+      fail(`unknown backend ${b}; known: memory, sqlite, postgres`);
 
   const machine = describeMachine();
   const revision = engineRevision();
@@ -78,8 +98,10 @@ async function main(): Promise<void> {
     for (const id of selected) {
       const sides: Side[] = run % 2 === 1 ? ['nagare', 'peer'] : ['peer', 'nagare'];
       for (const side of sides) {
-        if (side === 'nagare') collect('nagare', run, id, runNagare(id, args.scale), collected);
-        else if (withPeer && PEER_SCENARIOS.has(id))
+        if (side === 'nagare') {
+          for (const backend of backendsFor(id, args.backends))
+            collect('nagare', run, id, runNagare(id, args.scale, backend), collected);
+        } else if (withPeer && PEER_SCENARIOS.has(id))
           collect('peer', run, id, runPeer(id, args.scale), collected);
       }
     }
@@ -97,6 +119,7 @@ async function main(): Promise<void> {
       runs: args.runs,
       scale: args.scale,
       scenarios: selected,
+      backends: args.backends,
       wallSeconds,
     },
     ...collected.map((c) => ({ type: 'result', side: c.side, run: c.run, ...c.line })),
@@ -109,7 +132,16 @@ async function main(): Promise<void> {
     // the root script does not pass flags on; with flags, the workspace's script is the one to call
     const command = argv.length ? `npm run bench -w bench -- ${argv.join(' ')}` : 'npm run bench';
     process.stdout.write(
-      `${markdownReport(summaries, { machine, revision, command, runs: args.runs, scale: args.scale, peerVersions, wallSeconds })}\n`,
+      `${markdownReport(summaries, {
+        machine,
+        revision,
+        command,
+        runs: args.runs,
+        scale: args.scale,
+        peerVersions,
+        wallSeconds,
+        backends: args.backends,
+      })}\n`,
     );
   }
 }

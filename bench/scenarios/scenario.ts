@@ -27,6 +27,8 @@ export interface ThroughputScenario {
   /** File in bench/models/. */
   readonly model: string;
   readonly size: Size;
+  /** Runs only on durable backends (it needs a worker). */
+  readonly durableOnly?: boolean;
   /** `batchNo` keeps the issue ids of the warm-up and the measured batches apart. */
   batch(backend: Backend, batchNo: number): IssueBatch;
 }
