@@ -640,9 +640,17 @@ export class Runtime {
     return {
       clock: this.clock,
       connectors: this.connectors,
-      claimJobs: (workerId, limit, leaseMs) => {
+      claimJobs: (workerId, limit, leaseMs, timerLimit) => {
         const now = this.clock.now();
-        return rs.claimJobs({ workerId, now: iso(now), leaseUntil: iso(now + leaseMs), limit });
+        // `timerLimit` is read by both dialects' claimJobs (store/*/…-claim.ts, JobClaimArgs).
+        const args = {
+          workerId,
+          now: iso(now),
+          leaseUntil: iso(now + leaseMs),
+          limit,
+          ...(timerLimit === undefined ? {} : { timerLimit }),
+        };
+        return rs.claimJobs(args);
       },
       submit: (job: ClaimedJob, workerId: string, command: Command): Promise<ItemResult> =>
         this.#executor.submit({
@@ -677,12 +685,14 @@ export class Runtime {
         this.#wakeListeners.add(listener);
         return () => this.#wakeListeners.delete(listener);
       },
-      nextDue: async () => {
-        const row = await db
+      nextDue: async (kind) => {
+        let query = db
           .selectFrom('job')
           .select((eb) => eb.fn.min('run_at').as('next'))
-          .where('locked_until', 'is', null)
-          .executeTakeFirst();
+          .where('locked_until', 'is', null);
+        if (kind === 'timer') query = query.where('kind', '=', 'timer');
+        else if (kind === 'job') query = query.where('kind', '<>', 'timer');
+        const row = await query.executeTakeFirst();
         return row?.next == null ? undefined : Date.parse(row.next);
       },
     };

@@ -9,7 +9,11 @@
  * - Retries: a retryable failure with attempts left puts the job back with exponential
  *   back-off (base × 2^(attempt-1), ×0.75–1.25 jitter from the injected random source,
  *   capped); the engine sees only the final `JobFailed` (an incident, or an error boundary).
- * - Timers are jobs of kind `timer`: running one submits `TimerFired`.
+ * - Timers are jobs of kind `timer`: running one submits `TimerFired`. A timer does no I/O, so
+ *   timers are claimed apart from connector jobs (in the same statement), in batches of
+ *   `timerBatchSize`, and do not count against `concurrency`; at most two timer batches are
+ *   in flight, so the next batch is claimed while the previous one's `TimerFired` commit runs.
+ *   Each timer is still leased and fenced like any job.
  * - Wake-ups: a commit that scheduled a job due now wakes idle workers (in process; on
  *   PostgreSQL also other nodes by NOTIFY); otherwise they poll every `pollMs`, or sooner
  *   when the next job (a timer) falls due before that.
@@ -61,8 +65,10 @@ export interface WorkerOptions {
   readonly id?: string;
   /** Jobs claimed per query. */
   readonly batchSize?: number;
-  /** Jobs running at once. */
+  /** Connector jobs running at once (timers do not count). */
   readonly concurrency?: number;
+  /** Timers claimed per query (apart from connector jobs); at most twice as many in flight. */
+  readonly timerBatchSize?: number;
   readonly leaseMs?: number;
   readonly pollMs?: number;
   readonly graceMs?: number;
@@ -78,7 +84,11 @@ export interface WorkerOptions {
 export interface WorkerHost {
   readonly clock: Clock;
   readonly connectors: ConnectorRegistry;
-  claimJobs(workerId: string, limit: number, leaseMs: number): Promise<ClaimedJob[]>;
+  /**
+   * With `timerLimit`: up to `limit` connector jobs and up to `timerLimit` timers; without
+   * it, up to `limit` jobs of either kind.
+   */
+  claimJobs(workerId: string, limit: number, leaseMs: number, timerLimit?: number): Promise<ClaimedJob[]>;
   submit(job: ClaimedJob, workerId: string, command: Command): Promise<ItemResult>;
   retryLater(job: ClaimedJob, workerId: string, runAt: string, error: string): Promise<boolean>;
   release(job: ClaimedJob, workerId: string): Promise<void>;
@@ -86,7 +96,7 @@ export interface WorkerHost {
   /** Registers a wake-up callback; returns the unregister function. */
   onWake(listener: () => void): () => void;
   /** When the next unclaimed job falls due (epoch ms), if any: an idle worker wakes then. */
-  nextDue?(): Promise<number | undefined>;
+  nextDue?(kind?: 'job' | 'timer'): Promise<number | undefined>;
 }
 
 export class Worker {
@@ -94,6 +104,8 @@ export class Worker {
   readonly #host: WorkerHost;
   readonly #o: Required<Omit<WorkerOptions, 'id' | 'onEvent'>> & Pick<WorkerOptions, 'onEvent'>;
   readonly #running = new Set<Promise<void>>();
+  /** Of `#running`, the timers (the rest are connector jobs). */
+  #runningTimers = 0;
   readonly #stop = new AbortController();
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
@@ -106,6 +118,7 @@ export class Worker {
     this.#o = {
       batchSize: options.batchSize ?? 50,
       concurrency: options.concurrency ?? 50,
+      timerBatchSize: options.timerBatchSize ?? 500,
       leaseMs: options.leaseMs ?? 60_000,
       pollMs: options.pollMs ?? 1_000,
       graceMs: options.graceMs ?? 10_000,
@@ -158,28 +171,48 @@ export class Worker {
           lastTimerCheck = now;
           await this.#host.runTimerStarts(this.id, this.#o.leaseMs, this.#o.onEvent);
         }
-        const free = this.#o.concurrency - this.#running.size;
-        let claimed = 0;
-        if (free > 0) {
+        const jobLimit = Math.max(
+          0,
+          Math.min(this.#o.concurrency - (this.#running.size - this.#runningTimers), this.#o.batchSize),
+        );
+        const timerLimit = Math.max(
+          0,
+          Math.min(2 * this.#o.timerBatchSize - this.#runningTimers, this.#o.timerBatchSize),
+        );
+        let jobs = 0;
+        let timers = 0;
+        if (jobLimit > 0 || timerLimit > 0) {
           this.#woken = false;
-          const jobs = await this.#host.claimJobs(
-            this.id,
-            Math.min(free, this.#o.batchSize),
-            this.#o.leaseMs,
-          );
-          claimed = jobs.length;
-          for (const job of jobs) {
+          const claimed = await this.#host.claimJobs(this.id, jobLimit, this.#o.leaseMs, timerLimit);
+          for (const job of claimed) {
+            const timer = job.kind === 'timer';
+            if (timer) {
+              timers += 1;
+              this.#runningTimers += 1;
+            } else jobs += 1;
             const run = this.#execute(job).finally(() => {
               this.#running.delete(run);
+              if (timer) this.#runningTimers -= 1;
               this.#wake?.();
             });
             this.#running.add(run);
           }
         }
         if (this.#stop.signal.aborted) break;
-        // A full batch: there may be more; otherwise sleep until woken or the poll interval.
-        if (claimed === 0 || this.#running.size >= this.#o.concurrency) {
-          const ms = claimed === 0 ? await this.#idleWait() : this.#o.pollMs;
+        // A full batch of either kind, with room for more of it: claim again at once (for
+        // timers, while the previous batch commits). Otherwise sleep until woken (a job
+        // finished, or a commit scheduled one), until the next job of a kind with room
+        // falls due, or the poll interval.
+        const jobRoom = this.#o.concurrency - (this.#running.size - this.#runningTimers) > 0;
+        const timerRoom = this.#runningTimers < 2 * this.#o.timerBatchSize;
+        const more =
+          (jobLimit > 0 && jobs === jobLimit && jobRoom) ||
+          (timerLimit > 0 && timers === timerLimit && timerRoom);
+        if (!more) {
+          const ms =
+            jobRoom || timerRoom
+              ? await this.#idleWait(jobRoom && timerRoom ? undefined : jobRoom ? 'job' : 'timer')
+              : this.#o.pollMs;
           if (this.#stop.signal.aborted) break;
           await this.#sleep(ms);
         }
@@ -192,8 +225,8 @@ export class Worker {
   }
 
   /** Nothing to claim: sleep `pollMs`, or until the next job (a timer) falls due if sooner. */
-  async #idleWait(): Promise<number> {
-    const next = await this.#host.nextDue?.();
+  async #idleWait(kind?: 'job' | 'timer'): Promise<number> {
+    const next = await this.#host.nextDue?.(kind);
     if (next === undefined) return this.#o.pollMs;
     return Math.min(this.#o.pollMs, Math.max(5, next - this.#host.clock.now() + 1));
   }

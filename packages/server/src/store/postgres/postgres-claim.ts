@@ -7,13 +7,33 @@ import { type Kysely, sql } from 'kysely';
 import type { ClaimArgs, ClaimedJob, ClaimedTimerStart } from '../job-rows.js';
 import type { Database } from '../schema.js';
 
-export async function claimJobs(db: Kysely<Database>, a: ClaimArgs): Promise<ClaimedJob[]> {
-  const { rows } = await sql<ClaimedJob>`
-    with due as (
-      select issue_id, seq from job
-      where run_at <= ${a.now} and (locked_until is null or locked_until <= ${a.now})
+/**
+ * With `timerLimit`, up to `limit` connector jobs and, apart from them, up to `timerLimit`
+ * timers (a timer does no I/O, so a worker takes them in larger batches); without it, up to
+ * `limit` jobs of either kind.
+ */
+export type JobClaimArgs = ClaimArgs & { readonly timerLimit?: number };
+
+export async function claimJobs(db: Kysely<Database>, a: JobClaimArgs): Promise<ClaimedJob[]> {
+  const due = sql`run_at <= ${a.now} and (locked_until is null or locked_until <= ${a.now})`;
+  // FOR UPDATE is not allowed under UNION: each kind is picked in its own CTE.
+  const picked =
+    a.timerLimit === undefined
+      ? sql`due as (
+      select issue_id, seq from job where ${due}
       order by run_at limit ${a.limit}
-      for update skip locked)
+      for update skip locked)`
+      : sql`jobs as (
+      select issue_id, seq from job where kind <> 'timer' and ${due}
+      order by run_at limit ${a.limit}
+      for update skip locked),
+    timers as (
+      select issue_id, seq from job where kind = 'timer' and ${due}
+      order by run_at limit ${a.timerLimit}
+      for update skip locked),
+    due as (select issue_id, seq from jobs union all select issue_id, seq from timers)`;
+  const { rows } = await sql<ClaimedJob>`
+    with ${picked}
     update job j set locked_by = ${a.workerId}, locked_until = ${a.leaseUntil}, attempts = j.attempts + 1
     from due where j.issue_id = due.issue_id and j.seq = due.seq
     returning j.issue_id, j.seq, j.workspace_id, j.kind, j.node, j.payload, j.run_at, j.attempts, j.max_attempts, j.idempotency_key`.execute(

@@ -8,13 +8,24 @@ import { type Kysely, sql } from 'kysely';
 import type { ClaimArgs, ClaimedJob, ClaimedTimerStart } from '../job-rows.js';
 import type { Database } from '../schema.js';
 
-export async function claimJobs(db: Kysely<Database>, a: ClaimArgs): Promise<ClaimedJob[]> {
+/**
+ * With `timerLimit`, up to `limit` connector jobs and, apart from them, up to `timerLimit`
+ * timers (a timer does no I/O, so a worker takes them in larger batches); without it, up to
+ * `limit` jobs of either kind.
+ */
+export type JobClaimArgs = ClaimArgs & { readonly timerLimit?: number };
+
+export async function claimJobs(db: Kysely<Database>, a: JobClaimArgs): Promise<ClaimedJob[]> {
+  const due = sql`run_at <= ${a.now} and (locked_until is null or locked_until <= ${a.now})`;
+  const picked =
+    a.timerLimit === undefined
+      ? sql`select rowid from job where ${due} order by run_at limit ${a.limit}`
+      : sql`select rowid from (select rowid from job where kind <> 'timer' and ${due} order by run_at limit ${a.limit})
+        union all
+        select rowid from (select rowid from job where kind = 'timer' and ${due} order by run_at limit ${a.timerLimit})`;
   const { rows } = await sql<ClaimedJob>`
     update job set locked_by = ${a.workerId}, locked_until = ${a.leaseUntil}, attempts = attempts + 1
-    where rowid in (
-      select rowid from job
-      where run_at <= ${a.now} and (locked_until is null or locked_until <= ${a.now})
-      order by run_at limit ${a.limit})
+    where rowid in (${picked})
     returning issue_id, seq, workspace_id, kind, node, payload, run_at, attempts, max_attempts, idempotency_key`.execute(
     db,
   );
