@@ -642,7 +642,6 @@ export class Runtime {
       connectors: this.connectors,
       claimJobs: (workerId, limit, leaseMs, timerLimit) => {
         const now = this.clock.now();
-        // `timerLimit` is read by both dialects' claimJobs (store/*/…-claim.ts, JobClaimArgs).
         const args = {
           workerId,
           now: iso(now),

@@ -31,4 +31,9 @@ export interface ClaimArgs {
   readonly now: string;
   readonly leaseUntil: string;
   readonly limit: number;
+  /**
+   * Jobs only: also claim up to this many timers, apart from `limit` (timers do no I/O, so
+   * they come in larger batches and do not count against connector concurrency).
+   */
+  readonly timerLimit?: number;
 }

@@ -12,9 +12,7 @@ import type { Database } from '../schema.js';
  * timers (a timer does no I/O, so a worker takes them in larger batches); without it, up to
  * `limit` jobs of either kind.
  */
-export type JobClaimArgs = ClaimArgs & { readonly timerLimit?: number };
-
-export async function claimJobs(db: Kysely<Database>, a: JobClaimArgs): Promise<ClaimedJob[]> {
+export async function claimJobs(db: Kysely<Database>, a: ClaimArgs): Promise<ClaimedJob[]> {
   const due = sql`run_at <= ${a.now} and (locked_until is null or locked_until <= ${a.now})`;
   // FOR UPDATE is not allowed under UNION: each kind is picked in its own CTE.
   const picked =
