@@ -6,7 +6,7 @@ Commands:
   migrate [--data-dir ./data]
                           Apply pending database migrations, then exit
   validate <file.bpmn>... Check BPMN files; prints file:line: severity CODE [elementId] message
-  convert <in.bpmn> <out.bpmn>
+  convert [--lenient] <in.bpmn> <out.bpmn>
                           Read a BPMN file and write it back normalized (nothing written on errors)
 
 Options:

@@ -85,6 +85,22 @@ describe.concurrent('nagare convert', () => {
     expect((await runCli(['validate', out])).code).toBe(0);
   });
 
+  it('--lenient keeps a flow to a missing step (a warning), where the strict read refuses it', async () => {
+    const dangling = join(dir, 'dangling.bpmn');
+    await writeFile(dangling, VALID.replace('targetRef="End"', 'targetRef="Nowhere"'));
+    const strictOut = join(dir, 'dangling-strict.bpmn');
+    const strict = await runCli(['convert', dangling, strictOut]);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/:\d+: error BPMN_UNKNOWN_REFERENCE \[Flow_1\] /);
+    expect(await readdir(dir)).not.toContain('dangling-strict.bpmn');
+
+    const out = join(dir, 'dangling-lenient.bpmn');
+    const lenient = await runCli(['convert', '--lenient', dangling, out]);
+    expect(lenient.code).toBe(0);
+    expect(lenient.stderr).toMatch(/:\d+: warning BPMN_UNKNOWN_REFERENCE \[Flow_1\] /);
+    expect(await readFile(out, 'utf8')).toContain('targetRef="Nowhere"');
+  });
+
   it('refuses bad input: prints the problems, exits 1 and writes nothing', async () => {
     const out = join(dir, 'never-written.bpmn');
     const result = await runCli(['convert', broken, out]);

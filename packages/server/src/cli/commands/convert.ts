@@ -5,14 +5,18 @@ import { formatProblem } from '../format-problem.js';
 import { describeFsError, readInputFile } from '../read-input.js';
 import { EXIT, UsageError } from '../usage-error.js';
 
-const HELP = `Usage: nagare convert <in.bpmn> <out.bpmn>
+const HELP = `Usage: nagare convert [--lenient] <in.bpmn> <out.bpmn>
 
 Reads a BPMN 2.0 file and writes it back through Nagare's serializer (normalized XML).
 Refuses input with errors: prints the problems and writes nothing (exit 1).
+
+  --lenient  read as the modeler imports: duplicate ids and references to missing
+             elements are warnings, and are written back exactly as they were
+             (malformed XML, non-BPMN documents, DOCTYPE and oversize files still fail)
 `;
 
 export async function convert(args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('convert', args, {});
+  const { values, positionals } = parseCommandArgs('convert', args, { lenient: { type: 'boolean' } });
   if (values.help) {
     process.stdout.write(HELP);
     return EXIT.ok;
@@ -25,7 +29,7 @@ export async function convert(args: readonly string[]): Promise<number> {
   const { BpmnError, parseBpmn, serializeBpmn } = await import('@nagare/engine');
   let parsed: Awaited<ReturnType<typeof parseBpmn>>;
   try {
-    parsed = await parseBpmn(xml);
+    parsed = await parseBpmn(xml, { lenient: values.lenient === true });
   } catch (error) {
     if (!(error instanceof BpmnError)) throw error;
     for (const problem of error.problems) process.stderr.write(`${formatProblem(input, problem)}\n`);
