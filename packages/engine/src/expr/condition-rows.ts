@@ -61,45 +61,29 @@ export interface ConditionRowsOptions {
 const ORDER_OPS = { greaterThan: '>', greaterOrEqual: '>=', lessThan: '<', lessOrEqual: '<=' } as const;
 const ORDERED: ReadonlySet<DataItemType> = new Set(['numeric', 'date', 'datetime']);
 
+const PRESENCE_OPS = ['entered', 'notEntered'] as const;
+const EQUALITY_OPS = [...PRESENCE_OPS, 'equals', 'notEquals'] as const;
+const TEXT_OPS = [...EQUALITY_OPS, 'contains', 'notContains'] as const;
+const ORDER_COMPARE_OPS = [
+  ...EQUALITY_OPS,
+  'greaterThan',
+  'greaterOrEqual',
+  'lessThan',
+  'lessOrEqual',
+] as const;
+
 /** Which ops each type supports. */
 export const CONDITION_OPS: Readonly<Record<DataItemType, readonly ConditionOp[]>> = {
-  string: ['entered', 'notEntered', 'equals', 'notEquals', 'contains', 'notContains'],
-  discussion: ['entered', 'notEntered', 'equals', 'notEquals', 'contains', 'notContains'],
-  numeric: [
-    'entered',
-    'notEntered',
-    'equals',
-    'notEquals',
-    'greaterThan',
-    'greaterOrEqual',
-    'lessThan',
-    'lessOrEqual',
-  ],
-  date: [
-    'entered',
-    'notEntered',
-    'equals',
-    'notEquals',
-    'greaterThan',
-    'greaterOrEqual',
-    'lessThan',
-    'lessOrEqual',
-  ],
-  datetime: [
-    'entered',
-    'notEntered',
-    'equals',
-    'notEquals',
-    'greaterThan',
-    'greaterOrEqual',
-    'lessThan',
-    'lessOrEqual',
-  ],
-  select: ['entered', 'notEntered', 'equals', 'notEquals', 'contains', 'notContains'],
-  user: ['entered', 'notEntered', 'equals', 'notEquals'],
-  organization: ['entered', 'notEntered', 'equals', 'notEquals'],
-  table: ['entered', 'notEntered'],
-  file: ['entered', 'notEntered'],
+  string: TEXT_OPS,
+  discussion: TEXT_OPS,
+  numeric: ORDER_COMPARE_OPS,
+  date: ORDER_COMPARE_OPS,
+  datetime: ORDER_COMPARE_OPS,
+  select: TEXT_OPS,
+  user: EQUALITY_OPS,
+  organization: EQUALITY_OPS,
+  table: PRESENCE_OPS,
+  file: PRESENCE_OPS,
 };
 
 const DECIMAL = /^-?\d+(?:\.\d+)?$/;

@@ -6,21 +6,10 @@
  * issue), so a row inserted and then closed within one batch ends up closed.
  */
 import type { IssueState } from '@nagare/engine';
+import type { IssueTable } from '../store/schema.js';
 
-export interface IssueInsert {
-  id: string;
-  workspace_id: string;
-  app_id: string;
-  app_version_id: string;
-  status: string;
-  mode: string;
-  state: string;
-  version: number;
-  events: number;
-  started_at: string;
-  ended_at: string | null;
-  updated_at: string;
-}
+/** A new issue row: every column of the issue table. */
+export type IssueInsert = IssueTable;
 
 /** `where id = ? and version = expect_version`: the optimistic check. */
 export interface IssueUpdate {
