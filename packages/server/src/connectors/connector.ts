@@ -8,9 +8,10 @@
  * run carries the job's stable `idempotencyKey` (issue id + ':' + seq), and a connector
  * passes it on (HTTP: the `Idempotency-Key` header) so the receiver can recognise a repeat.
  */
-import type { AutomationSpec, DataValues } from '@nagare/engine';
+import type { AutomationSpec, CompiledApp, DataValues } from '@nagare/engine';
 
 export interface JobRun {
+  readonly workspaceId: string;
   readonly issueId: string;
   readonly seq: number;
   readonly node: string;
@@ -19,6 +20,26 @@ export interface JobRun {
   readonly maxAttempts: number;
   readonly idempotencyKey: string;
   readonly automation: AutomationSpec;
+  /**
+   * The issue as it is while the job runs (its data values, app, mode). Loaded from the store
+   * on the first call, so connectors that need no data cost no read.
+   */
+  issue(): Promise<JobIssue>;
+}
+
+/** What a connector may read about the issue its job belongs to. */
+export interface JobIssue {
+  readonly id: string;
+  readonly workspaceId: string;
+  readonly appId: string;
+  readonly appVersionId: string;
+  /** `test` for a debug run. */
+  readonly mode: string;
+  readonly startedAt: string;
+  /** The data values now, by field name. */
+  readonly data: DataValues;
+  /** The compiled app version the issue runs: data item definitions, steps. */
+  readonly app: CompiledApp;
 }
 
 export type ConnectorResult =

@@ -118,6 +118,7 @@ export interface TaskFilter {
 
 export interface IssueView {
   readonly id: string;
+  readonly workspaceId: string;
   readonly appId: string;
   readonly appVersionId: string;
   readonly status: string;
@@ -498,6 +499,7 @@ export class Runtime {
           ).flatMap((row) => JSON.parse(row.events) as HistoryEvent[]);
     return {
       id: row.id,
+      workspaceId: row.workspace_id,
       appId: row.app_id,
       appVersionId: row.app_version_id,
       status: row.status,
@@ -678,6 +680,19 @@ export class Runtime {
           .where('locked_by', '=', workerId)
           .where('attempts', '=', job.attempts)
           .execute();
+      },
+      loadIssue: async (issueId) => {
+        const issue = await this.getIssue(issueId, { history: false });
+        return {
+          id: issue.id,
+          workspaceId: issue.workspaceId,
+          appId: issue.appId,
+          appVersionId: issue.appVersionId,
+          mode: issue.mode,
+          startedAt: issue.startedAt,
+          data: issue.state.data,
+          app: await this.#apps.load(issue.appVersionId),
+        };
       },
       runTimerStarts: (workerId, leaseMs, onEvent) => this.runTimerStarts(workerId, leaseMs, onEvent),
       onWake: (listener) => {

@@ -21,7 +21,7 @@
  *   gives their leases back (the attempt is not counted).
  */
 import type { AutomationSpec, Command } from '@nagare/engine';
-import type { ConnectorRegistry, ConnectorResult } from '../connectors/connector.js';
+import type { ConnectorRegistry, ConnectorResult, JobIssue } from '../connectors/connector.js';
 import type { ClaimedJob } from '../store/job-rows.js';
 import type { CommandOutcome, ItemResult } from './batch-program.js';
 import { type Clock, iso } from './clock.js';
@@ -92,6 +92,8 @@ export interface WorkerHost {
   submit(job: ClaimedJob, workerId: string, command: Command): Promise<ItemResult>;
   retryLater(job: ClaimedJob, workerId: string, runAt: string, error: string): Promise<boolean>;
   release(job: ClaimedJob, workerId: string): Promise<void>;
+  /** The issue a job belongs to, as connectors see it (`JobRun.issue()`). */
+  loadIssue(issueId: string): Promise<JobIssue>;
   runTimerStarts(workerId: string, leaseMs: number, onEvent?: (event: WorkerEvent) => void): Promise<number>;
   /** Registers a wake-up callback; returns the unregister function. */
   onWake(listener: () => void): () => void;
@@ -288,6 +290,7 @@ export class Worker {
         result = await connector
           .run(
             {
+              workspaceId: job.workspace_id,
               issueId: job.issue_id,
               seq: job.seq,
               node: job.node,
@@ -295,6 +298,7 @@ export class Worker {
               maxAttempts: job.max_attempts,
               idempotencyKey: job.idempotency_key,
               automation,
+              issue: once(() => host.loadIssue(job.issue_id)),
             },
             signal,
           )
@@ -368,4 +372,13 @@ export class Worker {
     } else if (failure !== undefined) emit({ type: 'job:failed', job, error: failure });
     else emit({ type: 'job:success', job, outcome: result.outcome });
   }
+}
+
+/** Calls `load` at most once; later calls get the same promise. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => {
+    loaded ??= load();
+    return loaded;
+  };
 }

@@ -41,6 +41,7 @@ afterAll(async () => {
 
 function job(configs: Record<string, string>): JobRun {
   return {
+    workspaceId: 'W1',
     issueId: 'I1',
     seq: 3,
     node: 'call',
@@ -48,6 +49,7 @@ function job(configs: Record<string, string>): JobRun {
     maxAttempts: 5,
     idempotencyKey: 'I1:3',
     automation: { type: 'http', configs },
+    issue: () => Promise.reject(new Error('the http connector reads no issue data')),
   };
 }
 
