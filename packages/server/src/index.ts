@@ -3,6 +3,8 @@ export { type AppOptions, buildApp, type NagareApp } from './api/app.js';
 export { type ErrorCode, errorCodes, NagareError } from './api/errors.js';
 export type { NodeInfo, NodeRole } from './api/node-info.js';
 export * from './connectors/index.js';
+// files: FileStore and the local-disk implementation (issue 5)
+export * from './files/index.js';
 // identity: directory and swimlane operator rules (issue 5)
 export * from './identity/index.js';
 export type { CommandOutcome } from './runtime/batch-program.js';

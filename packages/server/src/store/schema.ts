@@ -7,6 +7,8 @@
  * date conversion, and they sort correctly as strings. JSON columns are text.
  */
 import type { Generated } from 'kysely';
+import type { DataTables } from './schema/data.js';
+import type { IdentityTables } from './schema/identity.js';
 
 export interface InstallationTable {
   /** Random UUID made by migration 0001: identifies this installation. */
@@ -142,7 +144,7 @@ export interface TimerStartTable {
   locked_until: string | null;
 }
 
-export interface Database {
+export interface Database extends DataTables, IdentityTables {
   installation: InstallationTable;
   workspace: WorkspaceTable;
   app: AppTable;

@@ -2,6 +2,8 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_installation.js';
 import * as m0002 from './0002_runtime.js';
 import * as m0003 from './0003_history_per_command.js';
+import * as m0004 from './0004_identity.js';
+import * as m0007 from './0007_data.js';
 
 /**
  * Every migration, by name, in order. Listed by hand rather than read from the folder so that
@@ -12,4 +14,6 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_installation': m0001,
   '0002_runtime': m0002,
   '0003_history_per_command': m0003,
+  '0004_identity': m0004,
+  '0007_data': m0007,
 });
