@@ -7,6 +7,7 @@
  * date conversion, and they sort correctly as strings. JSON columns are text.
  */
 import type { Generated } from 'kysely';
+import type { AuthorizationTables } from './schema/authorization.js';
 import type { DataTables } from './schema/data.js';
 import type { IdentityTables } from './schema/identity.js';
 
@@ -144,7 +145,7 @@ export interface TimerStartTable {
   locked_until: string | null;
 }
 
-export interface Database extends DataTables, IdentityTables {
+export interface Database extends AuthorizationTables, DataTables, IdentityTables {
   installation: InstallationTable;
   workspace: WorkspaceTable;
   app: AppTable;

@@ -3,6 +3,7 @@ import * as m0001 from './0001_installation.js';
 import * as m0002 from './0002_runtime.js';
 import * as m0003 from './0003_history_per_command.js';
 import * as m0004 from './0004_identity.js';
+import * as m0005 from './0005_authorization_settings.js';
 import * as m0007 from './0007_data.js';
 
 /**
@@ -15,5 +16,6 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0002_runtime': m0002,
   '0003_history_per_command': m0003,
   '0004_identity': m0004,
+  '0005_authorization_settings': m0005,
   '0007_data': m0007,
 });
