@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
 import type { Store } from '../store/database.js';
 import { nagareVersion } from '../version.js';
+import { type AuthOptions, authPlugin } from './auth/auth-plugin.js';
 import { registerDocsUi, registerOpenApi } from './docs.js';
 import { installErrorHandling } from './error-handler.js';
 import type { NodeInfo, NodeRole } from './node-info.js';
@@ -15,6 +16,8 @@ export interface AppOptions {
   readonly role?: NodeRole;
   /** Fastify's logger option; off by default (tests), the CLI passes a level. */
   readonly logger?: FastifyServerOptions['logger'];
+  /** Sign-in and rate limits (docs/auth.md). */
+  readonly auth?: AuthOptions;
 }
 
 function createFastify(logger: FastifyServerOptions['logger']) {
@@ -43,6 +46,7 @@ export async function buildApp(options: AppOptions): Promise<NagareApp> {
 
   installErrorHandling(app);
   await registerOpenApi(app, node.version);
+  await app.register(authPlugin, { store: options.store, ...(options.auth ? { auth: options.auth } : {}) });
 
   await app.register(homeRoutes, { node });
   await app.register(healthRoutes, { store: options.store, node });

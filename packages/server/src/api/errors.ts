@@ -31,6 +31,12 @@ export const errorCodes = {
     meaning: 'The request body has a content type the route does not accept.',
   },
   NAGARE_BAD_REQUEST: { status: 400, meaning: 'The request was refused for another client-side reason.' },
+  NAGARE_UNAUTHORIZED: { status: 401, meaning: 'No valid credentials: sign in (session, Basic or Bearer).' },
+  NAGARE_FORBIDDEN: { status: 403, meaning: 'Signed in, but without the authority this needs.' },
+  NAGARE_INSUFFICIENT_SCOPE: { status: 403, meaning: 'The OAuth token lacks the scope (read = GET only).' },
+  NAGARE_CSRF: { status: 403, meaning: 'A cookie-session request that changes state lacks its CSRF token.' },
+  NAGARE_CONFLICT: { status: 409, meaning: 'The change conflicts with existing data (duplicate, still in use).' },
+  NAGARE_RATE_LIMITED: { status: 429, meaning: 'Too many requests for this user or client; retry later.' },
   NAGARE_INTERNAL: { status: 500, meaning: 'An unexpected server error; the log has the details.' },
 } as const satisfies Record<string, { status: number; meaning: string }>;
 
