@@ -1,0 +1,240 @@
+/**
+ * The typed values of the product's script API, inside the sandbox: data item definitions
+ * (`ProcessDataDefinitionView`), choices (`ItemView`), users and organizations, files
+ * (`QfileView`), tables (`ListArray`), authorization settings, plus bytes (UTF-8, base64) and
+ * the value equality the harness's `toEqual` uses.
+ */
+export const VALUES_SOURCE = String.raw`
+'use strict';
+function __utf8(s) {
+  const out = [];
+  for (const ch of String(s)) {
+    let c = ch.codePointAt(0);
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return new Uint8Array(out);
+}
+function __utf8decode(b) {
+  let s = '';
+  for (let i = 0; i < b.length; ) {
+    const c = b[i++];
+    let cp;
+    if (c < 0x80) cp = c;
+    else if (c >= 0xf0) { cp = ((c & 7) << 18) | ((b[i] & 63) << 12) | ((b[i + 1] & 63) << 6) | (b[i + 2] & 63); i += 3; }
+    else if (c >= 0xe0) { cp = ((c & 15) << 12) | ((b[i] & 63) << 6) | (b[i + 1] & 63); i += 2; }
+    else if (c >= 0xc0) { cp = ((c & 31) << 6) | (b[i] & 63); i += 1; }
+    else cp = 0xfffd;
+    s += String.fromCodePoint(cp);
+  }
+  return s;
+}
+const __B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+function __b64encode(b, urlSafe) {
+  let s = '';
+  for (let i = 0; i < b.length; i += 3) {
+    const n = (b[i] << 16) | ((b[i + 1] || 0) << 8) | (b[i + 2] || 0);
+    s += __B64[(n >> 18) & 63] + __B64[(n >> 12) & 63] + (i + 1 < b.length ? __B64[(n >> 6) & 63] : '=') + (i + 2 < b.length ? __B64[n & 63] : '=');
+  }
+  return urlSafe ? s.replace(/\+/g, '-').replace(/\//g, '_') : s;
+}
+function __b64decode(s) {
+  const clean = String(s).replace(/-/g, '+').replace(/_/g, '/').replace(/[\s=]/g, '');
+  if (/[^A-Za-z0-9+/]/.test(clean)) throw new Error('IllegalArgumentException: Illegal base64 character');
+  const out = [];
+  let buf = 0;
+  let bits = 0;
+  for (const ch of clean) {
+    buf = (buf << 6) | __B64.indexOf(ch);
+    bits += 6;
+    if (bits >= 8) { bits -= 8; out.push((buf >> bits) & 255); }
+  }
+  return new Uint8Array(out);
+}
+function __bytesOf(x) {
+  if (x instanceof Uint8Array) return x;
+  if (x && typeof x.__bytes === 'function') return x.__bytes();
+  if (Array.isArray(x)) return new Uint8Array(x);
+  return __utf8(String(x));
+}
+function __charsetOf(contentType) {
+  const m = /charset=([^;\s]+)/i.exec(String(contentType || ''));
+  return m ? m[1].replace(/"/g, '') : undefined;
+}
+function __decodeBytes(bytes, charset) {
+  const cs = String(charset || 'UTF-8').toUpperCase();
+  if (cs === 'UTF-8' || cs === 'UTF8') return __utf8decode(bytes);
+  if (cs === 'US-ASCII' || cs === 'ISO-8859-1' || cs === 'LATIN1') return String.fromCharCode(...bytes);
+  return __host('decode', { charset: cs, data: __b64encode(bytes) });
+}
+
+/** Calls the host; its errors become exceptions here. */
+function __host(op, arg) {
+  const answer = JSON.parse(__nagareHostFn(op, JSON.stringify(arg === undefined ? null : arg)));
+  if (!answer.ok) throw new Error(answer.error);
+  return answer.value;
+}
+
+function __deepEqual(a, b) {
+  if (a === b) return true;
+  if (a === null || b === null || a === undefined || b === undefined) return false;
+  if (typeof a === 'object' && typeof a.equals === 'function' && !(a instanceof ArrayList)) return a.equals(b);
+  if (typeof b === 'object' && typeof b.equals === 'function' && !(b instanceof ArrayList)) return b.equals(a);
+  if (a instanceof BigDecimal || b instanceof BigDecimal) return false;
+  if (typeof a === 'number' && typeof b === 'number') return Number.isNaN(a) && Number.isNaN(b);
+  if (typeof a !== 'object' || typeof b !== 'object') return false;
+  const arrA = Array.isArray(a) || a instanceof Uint8Array;
+  const arrB = Array.isArray(b) || b instanceof Uint8Array;
+  if (arrA || arrB) {
+    if (!(arrA && arrB) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!__deepEqual(a[i], b[i])) return false;
+    return true;
+  }
+  const ka = Object.keys(a).filter((k) => a[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => b[k] !== undefined);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && __deepEqual(a[k], b[k]));
+}
+function __equals(a, b) { return __deepEqual(a, b); }
+
+class ItemView {
+  constructor(value, display) { this.__v = String(value); this.__d = display === undefined || display === null ? String(value) : String(display); }
+  getValue() { return this.__v; }
+  getDisplay() { return this.__d; }
+  equals(o) { return o instanceof ItemView && o.__v === this.__v && o.__d === this.__d; }
+  toString() { return this.__v; }
+}
+class QuserView {
+  constructor(id, name, email) { this.__id = id; this.__name = name === undefined ? null : name; this.__email = email === undefined ? null : email; }
+  getId() { return this.__id; }
+  getName() { return this.__name; }
+  getEmail() { return this.__email; }
+  equals(o) { return o instanceof QuserView && String(o.__id) === String(this.__id); }
+  toString() { return String(this.__name); }
+}
+class QgroupView {
+  constructor(id, name, email, parent) { this.__id = id; this.__name = name; this.__email = email === undefined ? null : email; this.__parent = parent || null; }
+  getId() { return this.__id; }
+  getName() { return this.__name; }
+  getEmail() { return this.__email; }
+  getParentQgroupId() { return this.__parent ? this.__parent.getId() : null; }
+  getParentQgroup() { return this.__parent; }
+  equals(o) { return o instanceof QgroupView && String(o.__id) === String(this.__id); }
+  toString() { return String(this.__name); }
+}
+
+class QfileView {
+  getName() { return this.__name; }
+  getContentType() { return this.__type; }
+  getCharset() { return this.__charset === undefined ? null : this.__charset; }
+  getLength() { return this.__data === null ? this.__size : this.__data.length; }
+  getId() { return this.__id === undefined ? null : this.__id; }
+  __bytes() {
+    if (this.__data === null) throw new Error('the content of file ' + this.__name + ' is not available to scripts');
+    return this.__data;
+  }
+  equals(o) {
+    return o instanceof QfileView && o.__name === this.__name && o.__type === this.__type && __deepEqual(o.__data, this.__data);
+  }
+  toString() { return this.__name; }
+}
+function __newQfile(name, contentType, charset, bytes, extra) {
+  const f = new QfileView();
+  f.__name = name;
+  f.__type = contentType;
+  f.__charset = charset;
+  f.__data = bytes;
+  if (extra) Object.assign(f, extra);
+  return f;
+}
+
+const __TYPE_CODES = {
+  STRING_TEXTFIELD: 'string', STRING_TEXTAREA: 'string', STRING_MARKDOWN: 'string', STRING: 'string',
+  DECIMAL: 'numeric', DATE: 'date', DATE_YMD: 'date', DATE_YM: 'date', DATE_MD: 'date', DATE_Y: 'date',
+  DATETIME: 'datetime', SELECT: 'select', SELECT_SINGLE: 'select', SELECT_CHECKBOX: 'select', LIST: 'table',
+  QUSER: 'user', QGROUP: 'organization', FILE: 'file', DISCUSSION: 'discussion',
+};
+
+class DataDefinition {
+  constructor(name, number, varName, type) {
+    this.__name = name;
+    this.__number = number;
+    this.__varName = varName;
+    this.__type = String(type);
+    this.__subs = [];
+  }
+  getName() { return this.__name; }
+  getNumber() { return this.__number; }
+  getVarName() { return this.__varName; }
+  getDataType() { return this.__type; }
+  matchDataType(t) {
+    const want = String(t);
+    return this.__type === want || this.__type.startsWith(want + '_') || (want === 'STRING' && this.__type === 'DISCUSSION');
+  }
+  isMultiple() { return this.__type === 'SELECT_CHECKBOX'; }
+  getSubDataDefinitions() { return new ArrayList(this.__subs); }
+  addSubDataDefinition(label, varName, type) { const d = new DataDefinition(label, this.__subs.length, varName, type); this.__subs.push(d); return d; }
+  addSelectSubDataDefinition(label, varName, ...values) {
+    const d = this.addSubDataDefinition(label, varName, 'SELECT');
+    d.__choices = values.map((v) => (v instanceof ItemView ? v : new ItemView(v, v)));
+    return d;
+  }
+  addDecimalSubDataDefinition(label, varName, scale, a, b) {
+    const d = this.addSubDataDefinition(label, varName, 'DECIMAL');
+    d.__scale = scale;
+    return d;
+  }
+  createListArray() { return new ListArray(this); }
+  equals(o) { return o instanceof DataDefinition && o.__number === this.__number && o.__varName === this.__varName; }
+  toString() { return String(this.__number); }
+}
+
+class ListRow {
+  constructor(table) { this.__t = table; this.__cols = []; }
+  __index(c) {
+    if (typeof c === 'number') return c;
+    const i = this.__t.__def ? this.__t.__def.__subs.findIndex((d) => d.__varName === c) : -1;
+    if (i < 0) throw new Error('no column ' + c);
+    return i;
+  }
+  setCol(c, v) { this.__cols[this.__index(c)] = v === undefined || v === null ? null : v; return this; }
+  put(c, v) { return this.setCol(c, v); }
+  getCol(c) { const v = this.__cols[this.__index(c)]; return v === undefined ? null : v; }
+  getObject(c) { return this.getCol(c); }
+  get(c) { return this.getCol(c); }
+  size() { return this.__t.__def ? this.__t.__def.__subs.length : this.__cols.length; }
+  equals(o) { return o instanceof ListRow && __deepEqual(this.__cols, o.__cols); }
+}
+class ListArray {
+  constructor(def) { this.__def = def || null; this.__rows = []; }
+  size() { return this.__rows.length; }
+  addRow() { const r = new ListRow(this); this.__rows.push(r); return r; }
+  getRow(i) { if (i < 0 || i >= this.__rows.length) throw new Error('Index ' + i + ' out of bounds for length ' + this.__rows.length); return this.__rows[i]; }
+  get(r, c) { return this.getRow(r).getCol(c); }
+  getObject(r, c) { return this.get(r, c); }
+  removeRow(i) { this.__rows.splice(i, 1); }
+  equals(o) { return o instanceof ListArray && __deepEqual(this.__rows, o.__rows); }
+}
+
+class AuthSettingWrapper {
+  constructor(type, fields) { this.__type = type; Object.assign(this, { __f: fields }); }
+  getName() { return this.__f.name === undefined ? null : this.__f.name; }
+  getType() { return this.__type; }
+  getToken() { return this.__f.token === undefined ? null : this.__f.token; }
+  getAccessToken() { return this.getToken(); }
+  getClientId() { return this.__f.clientId === undefined ? null : this.__f.clientId; }
+  getClientSecret() { return this.__f.clientSecret === undefined ? null : this.__f.clientSecret; }
+  getScope() { return this.__f.scope === undefined ? null : this.__f.scope; }
+  getTokenUrl() { return this.__f.tokenUrl === undefined ? null : this.__f.tokenUrl; }
+  getAuthorizationUrl() { return this.__f.authorizationUrl === undefined ? null : this.__f.authorizationUrl; }
+  getPrivateKey() { return this.__f.privateKey === undefined ? null : this.__f.privateKey; }
+  getPrivateKeyId() { return this.__f.privateKeyId === undefined ? null : this.__f.privateKeyId; }
+  getCustomSecret1() { return this.__f.customSecret1 === undefined ? null : this.__f.customSecret1; }
+  getBasicUserName() { return this.__f.user === undefined ? null : this.__f.user; }
+  getBasicPassword() { return this.__f.password === undefined ? null : this.__f.password; }
+  getUserName() { return this.getBasicUserName(); }
+  getPassword() { return this.getBasicPassword(); }
+}
+`;

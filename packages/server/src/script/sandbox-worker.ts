@@ -1,0 +1,113 @@
+/**
+ * The code a sandbox worker thread runs (plain CommonJS, evaluated with `eval: true` so it
+ * needs no build step). It instantiates QuickJS (the sync WebAssembly build: no asyncify, so a
+ * script's frames cost little native stack), applies the memory, stack and time limits,
+ * evaluates the given sources in order and answers the final expression's string.
+ *
+ * Host calls are synchronous from the script's point of view: `__nagareHost(op, json)` either
+ * computes in this thread (digests, HMAC, base64) or posts the call to the parent and blocks
+ * in `Atomics.wait` until the parent has put the answer on `replyPort` (HTTP, authorization
+ * settings, mail). The script never sees a promise, a host object or a Node module.
+ */
+export const SANDBOX_WORKER_SOURCE = String.raw`
+const { parentPort, workerData, receiveMessageOnPort } = require('node:worker_threads');
+const crypto = require('node:crypto');
+const { newQuickJSWASMModule, shouldInterruptAfterDeadline } = require(workerData.quickjs);
+
+const flag = new Int32Array(workerData.shared);
+const replyPort = workerData.replyPort;
+
+function callParent(op, arg) {
+  Atomics.store(flag, 0, 0);
+  parentPort.postMessage({ type: 'call', op, arg });
+  for (;;) {
+    const remaining = workerData.deadline - Date.now();
+    if (remaining <= 0) throw new Error('time limit reached while waiting for ' + op);
+    const r = Atomics.wait(flag, 0, 0, remaining);
+    if (r !== 'timed-out') break;
+  }
+  const msg = receiveMessageOnPort(replyPort);
+  if (!msg) throw new Error('no answer from the host for ' + op);
+  return msg.message;
+}
+
+function local(op, arg) {
+  switch (op) {
+    case 'digest':
+      return crypto.createHash(arg.algorithm).update(Buffer.from(arg.data, 'base64')).digest('base64');
+    case 'hmac':
+      return crypto
+        .createHmac(arg.algorithm, Buffer.from(arg.key, 'base64'))
+        .update(Buffer.from(arg.data, 'base64'))
+        .digest('base64');
+    case 'utf8encode':
+      return Buffer.from(arg, 'utf8').toString('base64');
+    case 'utf8decode':
+      return Buffer.from(arg, 'base64').toString('utf8');
+    case 'decode':
+      return new TextDecoder(arg.charset).decode(Buffer.from(arg.data, 'base64'));
+    default:
+      return undefined;
+  }
+}
+
+(async () => {
+  const mod = await newQuickJSWASMModule();
+  const rt = mod.newRuntime();
+  rt.setMemoryLimit(workerData.limits.memoryBytes);
+  rt.setMaxStackSize(workerData.limits.stackBytes);
+  rt.setInterruptHandler(shouldInterruptAfterDeadline(workerData.deadline));
+  const ctx = rt.newContext();
+  const host = ctx.newFunction('__nagareHost', (opH, argH) => {
+    const op = ctx.getString(opH);
+    const arg = argH === undefined ? null : JSON.parse(ctx.getString(argH));
+    let result;
+    try {
+      const mine = local(op, arg);
+      result = mine !== undefined ? { ok: true, value: mine } : callParent(op, arg);
+    } catch (e) {
+      result = { ok: false, error: String(e && e.message ? e.message : e) };
+    }
+    return ctx.newString(JSON.stringify(result));
+  });
+  ctx.setProp(ctx.global, '__nagareHost', host);
+  host.dispose();
+
+  const describe = (handle) => {
+    const thrown = ctx.dump(handle);
+    handle.dispose();
+    if (thrown && typeof thrown === 'object') {
+      return {
+        kind: 'error',
+        name: String(thrown.name || 'Error'),
+        message: String(thrown.message === undefined ? JSON.stringify(thrown) : thrown.message),
+        stack: thrown.stack ? String(thrown.stack) : undefined,
+      };
+    }
+    return { kind: 'value', name: 'Thrown', message: String(thrown) };
+  };
+
+  for (const source of workerData.sources) {
+    const r = ctx.evalCode(source.code, source.name);
+    if (r.error) {
+      parentPort.postMessage({ type: 'done', ok: false, error: describe(r.error), source: source.name });
+      return;
+    }
+    r.value.dispose();
+  }
+  const r = ctx.evalCode(workerData.final, 'final.js');
+  if (r.error) {
+    parentPort.postMessage({ type: 'done', ok: false, error: describe(r.error), source: 'final.js' });
+    return;
+  }
+  const value = ctx.dump(r.value);
+  r.value.dispose();
+  parentPort.postMessage({ type: 'done', ok: true, value: typeof value === 'string' ? value : JSON.stringify(value) });
+})().catch((e) => {
+  parentPort.postMessage({
+    type: 'done',
+    ok: false,
+    error: { kind: 'host', name: e && e.name ? String(e.name) : 'Error', message: String(e && e.message ? e.message : e) },
+  });
+});
+`;
