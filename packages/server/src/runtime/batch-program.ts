@@ -23,6 +23,7 @@ import type {
   LaneSpec,
 } from '@nagare/engine';
 import { decide } from '@nagare/engine';
+import type { EagerLease } from './eager-jobs.js';
 import { RuntimeError } from './errors.js';
 import { type JobFence, type TimerStartAdvance, WriteSet } from './write-set.js';
 
@@ -109,6 +110,8 @@ export interface BatchContext {
   readonly defaultMaxAttempts: number;
   /** Who may do a task of this step (identity comes later): [] = offered to anyone. */
   readonly operators: (query: OperatorQuery) => readonly string[];
+  /** A lease for a job due now when a local worker has room (eager dispatch), else undefined. */
+  readonly eagerLease?: () => EagerLease | undefined;
 }
 
 export type BatchProgram = Generator<BatchOp, BatchResult, unknown>;
@@ -453,7 +456,8 @@ function toRows(
         if (completesOnly(item, effect.seq)) break;
         writes.taskCloses.push({ issue_id: cur.id, seq: effect.seq, status: 'cancelled', at: now });
         break;
-      case 'ScheduleJob':
+      case 'ScheduleJob': {
+        const lease = ctx.eagerLease?.();
         writes.jobInserts.push({
           issue_id: cur.id,
           seq: effect.seq,
@@ -462,12 +466,16 @@ function toRows(
           node: effect.node,
           payload: JSON.stringify(effect.automation),
           run_at: now,
+          attempts: lease ? 1 : 0,
+          locked_by: lease?.lockedBy ?? null,
+          locked_until: lease?.lockedUntil ?? null,
           max_attempts: Math.max(1, effect.automation.maxAttempts ?? ctx.defaultMaxAttempts),
           idempotency_key: effect.idempotencyKey,
           created_at: now,
         });
-        writes.wake = true;
+        if (!lease) writes.wake = true;
         break;
+      }
       case 'ScheduleTimer': {
         const runAt = new Date(effect.dueAt).toISOString();
         writes.jobInserts.push({
@@ -478,6 +486,9 @@ function toRows(
           node: effect.node,
           payload: null,
           run_at: runAt,
+          attempts: 0,
+          locked_by: null,
+          locked_until: null,
           max_attempts: 1,
           idempotency_key: `${cur.id}:${effect.seq}`,
           created_at: now,

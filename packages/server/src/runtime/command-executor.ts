@@ -19,6 +19,7 @@ import {
   type OperatorQuery,
 } from './batch-program.js';
 import { type Clock, iso } from './clock.js';
+import { type EagerSink, eagerJobs } from './eager-jobs.js';
 import { RuntimeError } from './errors.js';
 import type { WriteSet } from './write-set.js';
 
@@ -41,6 +42,8 @@ export interface ExecutorOptions {
   readonly maxInFlight: number;
   /** Called after each commit with what it wrote (wakes workers). */
   readonly onCommit?: (writes: readonly WriteSet[]) => void;
+  /** The local worker that takes jobs due now straight from their commit, if any (eager-jobs.ts). */
+  readonly eager?: () => EagerSink | undefined;
 }
 
 export interface ExecutorStats {
@@ -123,6 +126,8 @@ export class CommandExecutor {
 
   async #commit(batch: readonly Pending[]): Promise<void> {
     const items = batch.map((p) => p.item);
+    const sink = this.#o.eager?.();
+    let reserved = 0;
     try {
       for (let round = 0; ; round++) {
         const now = this.#o.clock.now();
@@ -133,6 +138,13 @@ export class CommandExecutor {
           app: (id) => this.#o.apps.get(id),
           defaultMaxAttempts: this.#o.defaultMaxAttempts,
           operators: this.#o.operators,
+          ...(sink && {
+            eagerLease: () => {
+              if (!sink.reserve()) return undefined;
+              reserved += 1;
+              return { lockedBy: sink.workerId, lockedUntil: iso(now + sink.leaseMs) };
+            },
+          }),
         };
         this.stats.transactions += 1;
         const result = await this.#o.runner.run(batchProgram(items, ctx));
@@ -142,6 +154,13 @@ export class CommandExecutor {
           continue;
         }
         if (result.fallback) this.stats.fallbacks += 1;
+        if (sink) {
+          sink.settle(
+            reserved,
+            result.writes.flatMap((w) => eagerJobs(w.jobInserts, sink.workerId)),
+          );
+          reserved = 0;
+        }
         this.#o.onCommit?.(result.writes);
         batch.forEach((p, i) => {
           p.resolve(result.results[i]!);
@@ -149,6 +168,7 @@ export class CommandExecutor {
         return;
       }
     } catch (error) {
+      sink?.settle(reserved, []);
       const failure =
         error instanceof RuntimeError
           ? error

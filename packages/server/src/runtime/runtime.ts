@@ -29,6 +29,7 @@ import { AppCache } from './app-cache.js';
 import type { BatchItem, CommandOutcome, ItemResult, OperatorQuery } from './batch-program.js';
 import { type Clock, iso, newId, systemClock } from './clock.js';
 import { CommandExecutor, type ExecutorStats } from './command-executor.js';
+import type { EagerSink } from './eager-jobs.js';
 import { RuntimeError } from './errors.js';
 import { nextFiring, roundAt } from './timer-starts.js';
 import { Worker, type WorkerEvent, type WorkerHost, type WorkerOptions } from './worker.js';
@@ -162,6 +163,8 @@ export class Runtime {
   readonly #released = new Map<string, { versionId: string; workspaceId: string; until: number }>();
   readonly #wakeListeners = new Set<() => void>();
   readonly #workers = new Set<Worker>();
+  /** Local workers taking jobs straight from commits; the first one gets them. */
+  readonly #eagerSinks: EagerSink[] = [];
   #listener: { close(): Promise<void> } | undefined;
 
   constructor(store: Store, options: RuntimeOptions = {}) {
@@ -185,6 +188,7 @@ export class Runtime {
       onCommit: (writes) => {
         if (writes.some((w) => w.wake)) this.#wakeLocal();
       },
+      eager: () => this.#eagerSinks[0],
     });
   }
 
@@ -692,6 +696,13 @@ export class Runtime {
           startedAt: issue.startedAt,
           data: issue.state.data,
           app: await this.#apps.load(issue.appVersionId),
+        };
+      },
+      attachEager: (sink) => {
+        this.#eagerSinks.push(sink);
+        return () => {
+          const at = this.#eagerSinks.indexOf(sink);
+          if (at >= 0) this.#eagerSinks.splice(at, 1);
         };
       },
       runTimerStarts: (workerId, leaseMs, onEvent) => this.runTimerStarts(workerId, leaseMs, onEvent),

@@ -25,6 +25,7 @@ import type { ConnectorRegistry, ConnectorResult, JobIssue } from '../connectors
 import type { ClaimedJob } from '../store/job-rows.js';
 import type { CommandOutcome, ItemResult } from './batch-program.js';
 import { type Clock, iso } from './clock.js';
+import type { EagerSink } from './eager-jobs.js';
 
 export interface BackoffOptions {
   readonly baseMs: number;
@@ -77,6 +78,11 @@ export interface WorkerOptions {
   readonly random?: () => number;
   /** Also fire Timer Starts (default true). */
   readonly timerStarts?: boolean;
+  /**
+   * Take jobs straight from the commits of this process that schedule them, without a claim
+   * query (default true; eager-jobs.ts). Jobs from other nodes are still claimed.
+   */
+  readonly eager?: boolean;
   readonly onEvent?: (event: WorkerEvent) => void;
 }
 
@@ -99,6 +105,8 @@ export interface WorkerHost {
   onWake(listener: () => void): () => void;
   /** When the next unclaimed job falls due (epoch ms), if any: an idle worker wakes then. */
   nextDue?(kind?: 'job' | 'timer'): Promise<number | undefined>;
+  /** Offers this worker jobs straight from the commits that schedule them; returns the detach function. */
+  attachEager?(sink: EagerSink): () => void;
 }
 
 export class Worker {
@@ -113,6 +121,9 @@ export class Worker {
   #wake: (() => void) | undefined;
   #woken = false;
   #unlisten: (() => void) | undefined;
+  /** Slots promised to commits in flight for eager jobs (eager-jobs.ts). */
+  #reservedEager = 0;
+  #detachEager: (() => void) | undefined;
 
   constructor(host: WorkerHost, options: WorkerOptions = {}) {
     this.#host = host;
@@ -127,8 +138,25 @@ export class Worker {
       backoff: options.backoff ?? DEFAULT_BACKOFF,
       random: options.random ?? Math.random,
       timerStarts: options.timerStarts ?? true,
+      eager: options.eager ?? true,
       onEvent: options.onEvent,
     };
+  }
+
+  /** Connector jobs this worker can still take: concurrency less running and promised ones. */
+  #jobRoom(): number {
+    return this.#o.concurrency - (this.#running.size - this.#runningTimers) - this.#reservedEager;
+  }
+
+  #launch(job: ClaimedJob): void {
+    const timer = job.kind === 'timer';
+    if (timer) this.#runningTimers += 1;
+    const run = this.#execute(job).finally(() => {
+      this.#running.delete(run);
+      if (timer) this.#runningTimers -= 1;
+      this.#wake?.();
+    });
+    this.#running.add(run);
   }
 
   get running(): number {
@@ -152,6 +180,21 @@ export class Worker {
       this.#woken = true;
       this.#wake?.();
     });
+    if (this.#o.eager && this.#host.attachEager) {
+      this.#detachEager = this.#host.attachEager({
+        workerId: this.id,
+        leaseMs: this.#o.leaseMs,
+        reserve: () => {
+          if (this.#stop.signal.aborted || this.#jobRoom() <= 0) return false;
+          this.#reservedEager += 1;
+          return true;
+        },
+        settle: (reserved, jobs) => {
+          this.#reservedEager -= reserved;
+          for (const job of jobs) this.#launch(job);
+        },
+      });
+    }
     this.#loop = this.#run();
   }
 
@@ -160,6 +203,7 @@ export class Worker {
       this.#stop.abort();
       this.#wake?.();
     }
+    this.#detachEager?.();
     this.#unlisten?.();
     await this.#loop;
   }
@@ -173,10 +217,7 @@ export class Worker {
           lastTimerCheck = now;
           await this.#host.runTimerStarts(this.id, this.#o.leaseMs, this.#o.onEvent);
         }
-        const jobLimit = Math.max(
-          0,
-          Math.min(this.#o.concurrency - (this.#running.size - this.#runningTimers), this.#o.batchSize),
-        );
+        const jobLimit = Math.max(0, Math.min(this.#jobRoom(), this.#o.batchSize));
         const timerLimit = Math.max(
           0,
           Math.min(2 * this.#o.timerBatchSize - this.#runningTimers, this.#o.timerBatchSize),
@@ -187,17 +228,9 @@ export class Worker {
           this.#woken = false;
           const claimed = await this.#host.claimJobs(this.id, jobLimit, this.#o.leaseMs, timerLimit);
           for (const job of claimed) {
-            const timer = job.kind === 'timer';
-            if (timer) {
-              timers += 1;
-              this.#runningTimers += 1;
-            } else jobs += 1;
-            const run = this.#execute(job).finally(() => {
-              this.#running.delete(run);
-              if (timer) this.#runningTimers -= 1;
-              this.#wake?.();
-            });
-            this.#running.add(run);
+            if (job.kind === 'timer') timers += 1;
+            else jobs += 1;
+            this.#launch(job);
           }
         }
         if (this.#stop.signal.aborted) break;
@@ -205,7 +238,7 @@ export class Worker {
         // timers, while the previous batch commits). Otherwise sleep until woken (a job
         // finished, or a commit scheduled one), until the next job of a kind with room
         // falls due, or the poll interval.
-        const jobRoom = this.#o.concurrency - (this.#running.size - this.#runningTimers) > 0;
+        const jobRoom = this.#jobRoom() > 0;
         const timerRoom = this.#runningTimers < 2 * this.#o.timerBatchSize;
         const more =
           (jobLimit > 0 && jobs === jobLimit && jobRoom) ||

@@ -60,6 +60,10 @@ export interface JobInsert {
   node: string;
   payload: string | null;
   run_at: string;
+  /** 1 with a lease when dispatched eagerly to a local worker (eager-jobs.ts), else 0 and none. */
+  attempts: number;
+  locked_by: string | null;
+  locked_until: string | null;
   max_attempts: number;
   idempotency_key: string;
   created_at: string;
@@ -123,7 +127,7 @@ export class WriteSet {
   readonly subscriptionInserts: SubscriptionInsert[] = [];
   readonly subscriptionDeletes: SeqKey[] = [];
   readonly timerStartAdvances: TimerStartAdvance[] = [];
-  /** A job that is due now was inserted: wake idle workers after the commit. */
+  /** A job that is due now was inserted unleased: wake idle workers after the commit. */
   wake = false;
 
   get commands(): number {

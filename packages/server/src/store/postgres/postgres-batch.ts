@@ -70,6 +70,9 @@ const JOB = cols(
   'node',
   'payload',
   'run_at',
+  'attempts:int',
+  'locked_by',
+  'locked_until',
   'max_attempts:int',
   'idempotency_key',
   'created_at',
@@ -110,7 +113,7 @@ const SQL = {
     where i.id = v.id and i.version = v.expect_version`,
   insertHistory: insertSql('history', HISTORY),
   insertTask: insertSql('task', TASK),
-  insertJob: insertSql('job', JOB, ', attempts|, 0'),
+  insertJob: insertSql('job', JOB),
   insertIncident: insertSql('incident', INCIDENT, ", status|, 'open'"),
   insertSubscription: insertSql('message_subscription', SUBSCRIPTION),
   fenceJobs: `delete from job j using ${unnest(cols('issue_id', 'seq:int', 'locked_by', 'attempts:int'))}

@@ -78,8 +78,8 @@ export class SqliteBatchRunner {
         `update task set status = ?, ended_at = ? where issue_id = ? and seq = ? and status in ('offered', 'allocated')`,
       ),
       insertJob: p(
-        `insert into job (issue_id, seq, workspace_id, kind, node, payload, run_at, attempts, max_attempts, idempotency_key, created_at)
-         values (@issue_id, @seq, @workspace_id, @kind, @node, @payload, @run_at, 0, @max_attempts, @idempotency_key, @created_at)`,
+        `insert into job (issue_id, seq, workspace_id, kind, node, payload, run_at, attempts, locked_by, locked_until, max_attempts, idempotency_key, created_at)
+         values (@issue_id, @seq, @workspace_id, @kind, @node, @payload, @run_at, @attempts, @locked_by, @locked_until, @max_attempts, @idempotency_key, @created_at)`,
       ),
       deleteJob: p('delete from job where issue_id = ? and seq = ?'),
       fenceJob: p('delete from job where issue_id = ? and seq = ? and locked_by = ? and attempts = ?'),
