@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+
+const folder = '/work/shared/addon-corpus/options-xml/';
+
+/** A sample from the shared options-xml folder (jp-postal-areas.xml: 951 items; jp-postal-codes.xml: 142,871). */
+export function sample(name: 'jp-postal-areas.xml' | 'jp-postal-codes.xml'): string {
+  return readFileSync(new URL(name, `file://${process.env.NAGARE_OPTIONS_XML_DIR ?? folder}`), 'utf8');
+}
+
+export function optionsXml(items: readonly (readonly [string, string])[]): string {
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<items>\n${items
+    .map(([value, display]) => `<item value="${esc(value)}" display="${esc(display)}" />`)
+    .join('\n')}\n</items>\n`;
+}
