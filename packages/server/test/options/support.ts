@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-
-const folder = '/work/shared/addon-corpus/options-xml/';
+import { join } from 'node:path';
+import { sharedDir } from '../../../../scripts/shared-dir.js';
 
 /** A sample from the shared options-xml folder (jp-postal-areas.xml: 951 items; jp-postal-codes.xml: 142,871). */
 export function sample(name: 'jp-postal-areas.xml' | 'jp-postal-codes.xml'): string {
-  return readFileSync(new URL(name, `file://${process.env.NAGARE_OPTIONS_XML_DIR ?? folder}`), 'utf8');
+  return readFileSync(join(sharedDir(), 'addon-corpus', 'options-xml', name), 'utf8');
 }
 
 export function optionsXml(items: readonly (readonly [string, string])[]): string {
