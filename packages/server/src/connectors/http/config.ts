@@ -1,16 +1,25 @@
+import { readFieldMap } from './json-path.js';
+
 /**
- * The HTTP step's configs (`<nagare:config name="...">` in the BPMN), read and checked:
+ * The HTTP step's configs (`<nagare:config name="...">` in the BPMN), read and checked. Text
+ * configs may carry data items (`#{q_x}`, `{{q_x}}`, `{{= FEEL}}`; see template.ts); in the URL
+ * their values are percent-encoded. docs/connectors.md has examples.
  *
- * | name          | meaning                                                                  |
- * | ------------- | ------------------------------------------------------------------------ |
- * | `url`         | required; http or https                                                  |
- * | `method`      | GET, POST, PUT, PATCH, DELETE, HEAD; default GET, or POST with a body    |
- * | `headers`     | a JSON object, or `Name: value` lines                                    |
- * | `body`        | the request body, as written                                             |
- * | `contentType` | `json` (default with a body), `form` (body is a JSON object → urlencoded), or a media type |
- * | `timeout`     | milliseconds, default 30000                                              |
- * | `statusItem`  | data item that receives the response status (a number)                  |
- * | `bodyItem`    | data item that receives the response body (text)                        |
+ * | name              | meaning                                                                      |
+ * | ----------------- | ---------------------------------------------------------------------------- |
+ * | `url`             | required; http or https                                                      |
+ * | `method`          | GET, POST, PUT, PATCH, DELETE, HEAD; default GET, or POST with a body        |
+ * | `headers`         | a JSON object, or `Name: value` lines                                        |
+ * | `auth`            | the name of one of the App's authorization settings                          |
+ * | `body`            | the request body, as written                                                 |
+ * | `requestBodyItem` | a string or file data item whose value is the body (instead of `body`)       |
+ * | `contentType`     | `json` (default with a body), `form` (body is a JSON object → urlencoded), `multipart` (a JSON object; `{"file":"q_x"}` attaches a file item), or a media type (`text/xml`, `text/plain`, ...) |
+ * | `timeout`         | milliseconds, default 30000                                                  |
+ * | `statusItem`      | data item that receives the response status (a number)                       |
+ * | `bodyItem`        | data item that receives the response body (text)                            |
+ * | `jsonItems`       | `q_item=path` lines (or a JSON object): fields of a JSON answer into items   |
+ * | `errorItem`       | data item that receives the error details (with `onError=continue`)          |
+ * | `onError`         | `fail` (default): the step fails; `continue`: record the error and go on     |
  */
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'] as const;
 export const DEFAULT_HTTP_TIMEOUT_MS = 30_000;
@@ -24,6 +33,11 @@ export interface HttpConfig {
   readonly timeoutMs: number;
   readonly statusItem: string | undefined;
   readonly bodyItem: string | undefined;
+  readonly auth: string | undefined;
+  readonly requestBodyItem: string | undefined;
+  readonly jsonItems: readonly (readonly [string, string])[];
+  readonly errorItem: string | undefined;
+  readonly onError: 'fail' | 'continue';
 }
 
 export type HttpConfigResult =
@@ -34,14 +48,20 @@ export function readHttpConfig(configs: Readonly<Record<string, string>>): HttpC
   const url = configs.url?.trim() ?? '';
   let parsed: URL;
   try {
-    parsed = new URL(url);
+    // references are filled in at run time; check the URL around them now
+    parsed = new URL(url.replace(/#\{[^}]*\}|\{\{[^}]*\}\}/g, 'x'));
   } catch {
     return { ok: false, error: `config "url" must be an absolute http(s) URL, got "${url}"` };
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     return { ok: false, error: `config "url" must be http or https, got ${parsed.protocol}` };
   }
-  const body = configs.body === undefined || configs.body === '' ? undefined : configs.body;
+  const requestBodyItem = configs.requestBodyItem?.trim() || undefined;
+  const body =
+    configs.body === undefined || configs.body === '' ? (requestBodyItem ? '' : undefined) : configs.body;
+  if (requestBodyItem && configs.body) {
+    return { ok: false, error: 'configs "body" and "requestBodyItem" exclude each other; give one' };
+  }
   const method = (configs.method?.trim().toUpperCase() ||
     (body === undefined ? 'GET' : 'POST')) as HttpConfig['method'];
   if (!HTTP_METHODS.includes(method)) {
@@ -61,10 +81,24 @@ export function readHttpConfig(configs: Readonly<Record<string, string>>): HttpC
     };
   }
   const contentType = configs.contentType?.trim() || (body === undefined ? undefined : 'json');
+  if (contentType !== undefined && !['json', 'form', 'multipart'].includes(contentType)) {
+    if (!/^[A-Za-z0-9][\w!#$&^.+-]*\/[\w!#$&^.+-]+(\s*;.*)?$/.test(contentType)) {
+      return {
+        ok: false,
+        error: `config "contentType" must be json, form, multipart or a media type, got "${contentType}"`,
+      };
+    }
+  }
+  const jsonItems = readFieldMap(configs.jsonItems, 'jsonItems');
+  if (typeof jsonItems === 'string') return { ok: false, error: jsonItems };
+  const onError = (configs.onError?.trim() || 'fail') as HttpConfig['onError'];
+  if (onError !== 'fail' && onError !== 'continue') {
+    return { ok: false, error: `config "onError" must be fail or continue, got "${configs.onError}"` };
+  }
   return {
     ok: true,
     config: Object.freeze({
-      url: parsed.toString(),
+      url,
       method,
       headers: Object.freeze(headers),
       body,
@@ -72,6 +106,11 @@ export function readHttpConfig(configs: Readonly<Record<string, string>>): HttpC
       timeoutMs,
       statusItem: configs.statusItem?.trim() || undefined,
       bodyItem: configs.bodyItem?.trim() || undefined,
+      auth: configs.auth?.trim() || undefined,
+      requestBodyItem,
+      jsonItems,
+      errorItem: configs.errorItem?.trim() || undefined,
+      onError,
     }),
   };
 }

@@ -3,7 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRun } from '../../../src/connectors/connector.js';
 import { readHttpConfig } from '../../../src/connectors/http/config.js';
-import { httpConnector } from '../../../src/connectors/http/connector.js';
+import { httpConnector as makeHttpConnector } from '../../../src/connectors/http/connector.js';
+import { createOutboundFetch } from '../../../src/outbound/index.js';
+
+const loopbackFetch = createOutboundFetch({ allow: () => ['127.0.0.1/32'] });
+const httpConnector = () => makeHttpConnector({ fetch: loopbackFetch });
 
 interface Seen {
   method: string;
@@ -95,6 +99,13 @@ describe('http connector', () => {
     expect(await run(404)).toMatchObject({ ok: false, retryable: false, error: { code: 'HTTP_404' } });
   });
 
+  it('refuses loopback unless the workspace allows it, without sending anything', async () => {
+    const before = seen.length;
+    const refused = await makeHttpConnector().run(job({ url: `${base}/x` }), signal);
+    expect(refused).toMatchObject({ ok: false, retryable: false, error: { code: 'REFUSED_ADDRESS' } });
+    expect(seen.length).toBe(before);
+  });
+
   it('times out (retryable) and reports unreachable hosts as retryable network errors', async () => {
     const slow = await httpConnector().run(job({ url: `${base}/slow`, timeout: '100' }), signal);
     expect(slow).toMatchObject({ ok: false, retryable: true, error: { code: 'TIMEOUT' } });
@@ -108,6 +119,16 @@ describe('http connector', () => {
     expect(readHttpConfig({ url: 'http://x', method: 'BREW' })).toMatchObject({ ok: false });
     expect(readHttpConfig({ url: 'http://x', headers: '{bad' })).toMatchObject({ ok: false });
     expect(readHttpConfig({ url: 'http://x', timeout: '-1' })).toMatchObject({ ok: false });
+    expect(readHttpConfig({ url: 'http://x', contentType: 'not a type' })).toMatchObject({ ok: false });
+    expect(readHttpConfig({ url: 'http://x', onError: 'ignore' })).toMatchObject({ ok: false });
+    expect(readHttpConfig({ url: 'http://x', jsonItems: 'q_a' })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/"q_a" is not "item=path"/),
+    });
+    expect(readHttpConfig({ url: 'http://x', body: 'a', requestBodyItem: 'q_b' })).toMatchObject({
+      ok: false,
+    });
+    expect(readHttpConfig({ url: 'http://x/#{q_id}' })).toMatchObject({ ok: true });
     expect(readHttpConfig({ url: 'http://x' })).toMatchObject({
       ok: true,
       config: { method: 'GET', timeoutMs: 30_000 },
