@@ -57,23 +57,7 @@ function local(op, arg) {
   rt.setMemoryLimit(workerData.limits.memoryBytes);
   rt.setMaxStackSize(workerData.limits.stackBytes);
   rt.setInterruptHandler(shouldInterruptAfterDeadline(workerData.deadline));
-  const ctx = rt.newContext();
-  const host = ctx.newFunction('__nagareHost', (opH, argH) => {
-    const op = ctx.getString(opH);
-    const arg = argH === undefined ? null : JSON.parse(ctx.getString(argH));
-    let result;
-    try {
-      const mine = local(op, arg);
-      result = mine !== undefined ? { ok: true, value: mine } : callParent(op, arg);
-    } catch (e) {
-      result = { ok: false, error: String(e && e.message ? e.message : e) };
-    }
-    return ctx.newString(JSON.stringify(result));
-  });
-  ctx.setProp(ctx.global, '__nagareHost', host);
-  host.dispose();
-
-  const describe = (handle) => {
+  const describe = (ctx, handle) => {
     const thrown = ctx.dump(handle);
     handle.dispose();
     if (thrown && typeof thrown === 'object') {
@@ -87,17 +71,82 @@ function local(op, arg) {
     return { kind: 'value', name: 'Thrown', message: String(thrown) };
   };
 
-  for (const source of workerData.sources) {
-    const r = ctx.evalCode(source.code, source.name);
-    if (r.error) {
-      parentPort.postMessage({ type: 'done', ok: false, error: describe(r.error), source: source.name });
+  /** A fresh global scope with the host functions and the sources evaluated; a string on failure. */
+  const open = () => {
+    const ctx = rt.newContext();
+    const host = ctx.newFunction('__nagareHost', (opH, argH) => {
+      const op = ctx.getString(opH);
+      const arg = argH === undefined ? null : JSON.parse(ctx.getString(argH));
+      let result;
+      try {
+        const mine = local(op, arg);
+        result = mine !== undefined ? { ok: true, value: mine } : callParent(op, arg);
+      } catch (e) {
+        result = { ok: false, error: String(e && e.message ? e.message : e) };
+      }
+      return ctx.newString(JSON.stringify(result));
+    });
+    ctx.setProp(ctx.global, '__nagareHost', host);
+    host.dispose();
+    // evaluates a source as a global script (its top-level const/let land in the global scope),
+    // for the harness's execute(); what the source throws is thrown to the caller as it is
+    const evalScript = ctx.newFunction('__nagareEval', (codeH, nameH) => {
+      const r = ctx.evalCode(ctx.getString(codeH), nameH === undefined ? 'script.js' : ctx.getString(nameH));
+      if (r.error) return { error: r.error };
+      return r.value;
+    });
+    ctx.setProp(ctx.global, '__nagareEval', evalScript);
+    evalScript.dispose();
+    for (const source of workerData.sources) {
+      const r = ctx.evalCode(source.code, source.name);
+      if (r.error) return { ctx, error: describe(ctx, r.error), source: source.name };
+      r.value.dispose();
+    }
+    return { ctx };
+  };
+
+  const first = open();
+  if (first.error) {
+    parentPort.postMessage({ type: 'done', ok: false, error: first.error, source: first.source });
+    return;
+  }
+  const ctx = first.ctx;
+  if (workerData.perCase) {
+    // one fresh global scope per case: count the cases, then run case i in a context of its own
+    const c = ctx.evalCode(workerData.perCase.count, 'count.js');
+    if (c.error) {
+      parentPort.postMessage({ type: 'done', ok: false, error: describe(ctx, c.error), source: 'count.js' });
       return;
     }
-    r.value.dispose();
+    const count = ctx.dump(c.value);
+    c.value.dispose();
+    const results = [];
+    for (let i = 0; i < count; i++) {
+      const one = i === 0 ? first : open();
+      if (one.error) {
+        results.push(JSON.stringify({ error: one.error.message }));
+      } else {
+        const r = one.ctx.evalCode(workerData.perCase.run.replace('$i', String(i)), 'final.js');
+        if (r.error) {
+          const e = describe(one.ctx, r.error);
+          if (e.name === 'InternalError' && e.message === 'interrupted') {
+            parentPort.postMessage({ type: 'done', ok: false, error: e, source: 'final.js' });
+            return;
+          }
+          results.push(JSON.stringify({ error: e.message }));
+        } else {
+          results.push(one.ctx.dump(r.value));
+          r.value.dispose();
+        }
+      }
+      if (i > 0 && one.ctx) one.ctx.dispose();
+    }
+    parentPort.postMessage({ type: 'done', ok: true, value: '[' + results.join(',') + ']' });
+    return;
   }
   const r = ctx.evalCode(workerData.final, 'final.js');
   if (r.error) {
-    parentPort.postMessage({ type: 'done', ok: false, error: describe(r.error), source: 'final.js' });
+    parentPort.postMessage({ type: 'done', ok: false, error: describe(ctx, r.error), source: 'final.js' });
     return;
   }
   const value = ctx.dump(r.value);

@@ -51,6 +51,12 @@ export interface SandboxRun {
   readonly sources: readonly SandboxSource[];
   /** An expression evaluated last; its value (a string, or JSON of it) is the result. */
   readonly final: string;
+  /**
+   * Run cases each in a fresh global scope (the sources evaluated again per case): `count` is
+   * evaluated once, then `run` with `$i` replaced by each index; the result is a JSON array of
+   * the answers (a case that throws answers `{ "error": message }`). `final` is then unused.
+   */
+  readonly perCase?: { readonly count: string; readonly run: string };
   readonly limits?: Partial<SandboxLimits>;
   readonly onCall?: HostCall;
   readonly signal?: AbortSignal;
@@ -78,6 +84,7 @@ export function runInSandbox(run: SandboxRun): Promise<SandboxResult> {
       limits,
       sources: run.sources,
       final: run.final,
+      perCase: run.perCase,
     },
     transferList: [port2],
     resourceLimits: { stackSizeMb: THREAD_STACK_MB, maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 },

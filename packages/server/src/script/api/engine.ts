@@ -11,7 +11,7 @@ function __freshState() {
     defs: [], values: new Map(), writes: new Set(), configs: new Map(), logs: [],
     tz: 540, tzId: null, temp: null, started: new Set(), startProcess: false,
     http: { limit: 10, count: 0, handler: undefined },
-    process: { id: null, modelId: null, seq: null, debug: false, title: null },
+    process: { id: 1, modelId: 1, seq: 1, debug: false, title: null },
     users: [], groups: [], items: new Map(), feedHandler: null, mails: [],
     now: () => Date.now(),
   };
@@ -29,7 +29,9 @@ function __defOf(x, what) {
 function __findData(def) { const v = __state.values.get(def.__number); return v === undefined ? null : v; }
 function __setData(def, value) {
   if (!__state.defs.includes(def)) throw new Error('data item ' + def.__varName + ' is not defined');
-  __state.values.set(def.__number, value === undefined ? null : value);
+  // the product hands JavaScript arrays to Java as lists
+  const v = Array.isArray(value) && !(value instanceof ArrayList) ? new ArrayList(value) : value;
+  __state.values.set(def.__number, v === undefined ? null : v);
   __state.writes.add(def.__number);
 }
 function __log(x) {
@@ -203,7 +205,7 @@ class FeedBuilder {
   setChannel(c) { this.__r.channel = c; return this; }
   setMessageId(id) { this.__r.messageId = id; return this; }
   setMessage(m) { this.__r.message = m; return this; }
-  setMarkdown(b) { this.__r.markdown = Boolean(b); return this; }
+  setMarkdown(m) { this.__r.message = m; this.__r.markdown = true; return this; }
   setShareQgroup(g) { this.__r.shareQgroup = g; return this; }
   attachFile(f) { this.__r.files.push(f); return this; }
   post() {

@@ -30,7 +30,11 @@ class ArrayList extends Array {
     }
   }
   add(a, b) { if (b === undefined) { this.push(a); return true; } this.splice(a, 0, b); }
-  addAll(c) { for (const x of c) this.push(x); return true; }
+  addAll(a, b) {
+    if (b === undefined) { for (const x of a) this.push(x); return true; }
+    this.splice(a, 0, ...Array.from(b));
+    return true;
+  }
   get(i) { __checkIndex(this, i); return this[i]; }
   set(i, v) { __checkIndex(this, i); const old = this[i]; this[i] = v; return old; }
   size() { return this.length; }
@@ -230,7 +234,7 @@ function __formatPattern(pattern, ms, offsetMin, locale) {
       case 'G': out += era ? (n >= 4 ? era.name : era.short) : f.y > 0 ? 'AD' : 'BC'; break;
       case 'y': case 'u': {
         const y = era ? eraYear : f.y;
-        if (era && y === 1 && n >= 4 && ja) out += '元';
+        if (era) out += String(y);
         else out += n === 2 ? __pad(y % 100, 2) : __pad(y, n);
         break;
       }
@@ -324,12 +328,19 @@ const TimeZone = { getTimeZone: (id) => ({ __off: __zoneOffset(id), getID: () =>
 
 class NewQfile {
   constructor(name, contentType, a, b) {
-    const charset = b === undefined ? undefined : a;
+    const given = b === undefined ? undefined : a;
     const content = b === undefined ? a : b;
+    let type = String(contentType);
+    let charset = given === undefined || given === null ? __charsetOf(type) : String(given);
+    // a text file made from a string says which charset its bytes are in
+    if (typeof content === 'string' && charset === undefined && /^text\//i.test(type.trim())) {
+      charset = 'UTF-8';
+      type = type.trim() + '; charset=UTF-8';
+    }
     const bytes = content instanceof Uint8Array ? content
       : content && typeof content.__bytes === 'function' ? content.__bytes()
-      : __utf8(String(content));
-    return __newQfile(String(name), String(contentType), charset === undefined ? __charsetOf(String(contentType)) : charset, bytes);
+      : __encodeString(String(content), charset === undefined ? 'UTF-8' : charset);
+    return __newQfile(String(name), type, charset, bytes);
   }
 }
 

@@ -118,6 +118,8 @@ export function apiSource(extra = '', extraGlobals: readonly string[] = []): San
     "'use strict';",
     'const __nagareHostFn = globalThis.__nagareHost;',
     'delete globalThis.__nagareHost;',
+    'const __nagareEvalFn = globalThis.__nagareEval;',
+    'delete globalThis.__nagareEval;',
     JAVA_SOURCE,
     VALUES_SOURCE,
     ENGINE_SOURCE,

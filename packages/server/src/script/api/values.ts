@@ -63,11 +63,56 @@ function __charsetOf(contentType) {
   const m = /charset=([^;\s]+)/i.exec(String(contentType || ''));
   return m ? m[1].replace(/"/g, '') : undefined;
 }
+function __normCharset(charset) {
+  const c = String(charset || 'UTF-8').toUpperCase().replace(/_/g, '-');
+  if (c === 'UTF8') return 'UTF-8';
+  if (c === 'UTF16' || c === 'UNICODE') return 'UTF-16';
+  if (c === 'UTF16LE') return 'UTF-16LE';
+  if (c === 'UTF16BE') return 'UTF-16BE';
+  return c;
+}
+function __utf16(s, le) {
+  const out = new Uint8Array(s.length * 2);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    out[2 * i + (le ? 0 : 1)] = c & 255;
+    out[2 * i + (le ? 1 : 0)] = c >> 8;
+  }
+  return out;
+}
+function __concatBytes(a, b) { const o = new Uint8Array(a.length + b.length); o.set(a, 0); o.set(b, a.length); return o; }
+/** Text to bytes in a charset, as Java's String.getBytes(charset) does (UTF-16 writes a big-endian BOM). */
+function __encodeString(s, charset) {
+  const cs = __normCharset(charset);
+  if (s === '') return new Uint8Array(0);
+  switch (cs) {
+    case 'UTF-8': return __utf8(s);
+    case 'UTF-16': return __concatBytes(new Uint8Array([0xfe, 0xff]), __utf16(s, false));
+    case 'UTF-16BE': return __utf16(s, false);
+    case 'UTF-16LE': return __utf16(s, true);
+    case 'X-UTF-16LE-BOM': return __concatBytes(new Uint8Array([0xff, 0xfe]), __utf16(s, true));
+    case 'US-ASCII': case 'ISO-8859-1': case 'LATIN1': return new Uint8Array(Array.from(s, (c) => (c.charCodeAt(0) < 256 ? c.charCodeAt(0) : 63)));
+    default: throw new Error('UnsupportedEncodingException: ' + charset);
+  }
+}
+function __fromUtf16(b, le, start) {
+  let s = '';
+  for (let i = start; i + 1 < b.length; i += 2) s += String.fromCharCode(le ? b[i] | (b[i + 1] << 8) : (b[i] << 8) | b[i + 1]);
+  return s;
+}
 function __decodeBytes(bytes, charset) {
-  const cs = String(charset || 'UTF-8').toUpperCase();
-  if (cs === 'UTF-8' || cs === 'UTF8') return __utf8decode(bytes);
-  if (cs === 'US-ASCII' || cs === 'ISO-8859-1' || cs === 'LATIN1') return String.fromCharCode(...bytes);
-  return __host('decode', { charset: cs, data: __b64encode(bytes) });
+  const cs = __normCharset(charset);
+  const bomBE = bytes[0] === 0xfe && bytes[1] === 0xff;
+  const bomLE = bytes[0] === 0xff && bytes[1] === 0xfe;
+  switch (cs) {
+    case 'UTF-8': return __utf8decode(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes);
+    case 'UTF-16': return bomLE ? __fromUtf16(bytes, true, 2) : __fromUtf16(bytes, false, bomBE ? 2 : 0);
+    case 'UTF-16BE': return __fromUtf16(bytes, false, 0);
+    case 'UTF-16LE': return __fromUtf16(bytes, true, 0);
+    case 'X-UTF-16LE-BOM': return __fromUtf16(bytes, true, bomLE ? 2 : 0);
+    case 'US-ASCII': case 'ISO-8859-1': case 'LATIN1': return String.fromCharCode(...bytes);
+    default: return __host('decode', { charset: cs, data: __b64encode(bytes) });
+  }
 }
 
 /** Calls the host; its errors become exceptions here. */
@@ -79,6 +124,8 @@ function __host(op, arg) {
 
 function __deepEqual(a, b) {
   if (a === b) return true;
+  // the product's matchers compare Java values, where undefined and null are both null
+  if ((a === null || a === undefined) && (b === null || b === undefined)) return true;
   if (a === null || b === null || a === undefined || b === undefined) return false;
   if (typeof a === 'object' && typeof a.equals === 'function' && !(a instanceof ArrayList)) return a.equals(b);
   if (typeof b === 'object' && typeof b.equals === 'function' && !(b instanceof ArrayList)) return b.equals(a);
@@ -140,10 +187,33 @@ class QfileView {
   }
   toString() { return this.__name; }
 }
+const __EXT_TYPES = {
+  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', bmp: 'image/bmp', svg: 'image/svg+xml',
+  webp: 'image/webp', pdf: 'application/pdf', txt: 'text/plain', csv: 'text/csv', tsv: 'text/tab-separated-values',
+  html: 'text/html', htm: 'text/html', xml: 'text/xml', json: 'application/json', zip: 'application/zip',
+  doc: 'application/msword', xls: 'application/vnd.ms-excel', ppt: 'application/vnd.ms-powerpoint',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation', md: 'text/markdown',
+};
+const __TOKEN = /^[!#$%&'*+.^_\x60|~0-9A-Za-z-]+$/;
+/** As the product stores a file's type: media type plus charset only; invalid → octet-stream; octet-stream guessed from the name. */
+function __normalizeContentType(contentType, name) {
+  const parts = String(contentType || '').split(';').map((p) => p.trim());
+  const media = parts[0].toLowerCase();
+  const slash = media.indexOf('/');
+  let type = slash > 0 && __TOKEN.test(media.slice(0, slash)) && __TOKEN.test(media.slice(slash + 1)) ? parts[0] : 'application/octet-stream';
+  if (type.toLowerCase() === 'application/octet-stream') {
+    const ext = /\.([A-Za-z0-9]+)$/.exec(String(name));
+    if (ext && __EXT_TYPES[ext[1].toLowerCase()]) type = __EXT_TYPES[ext[1].toLowerCase()];
+  }
+  const cs = parts.slice(1).map((p) => /^charset\s*=\s*"?([^";]+)"?$/i.exec(p)).find((m) => m);
+  return cs && type !== 'application/octet-stream' ? type + '; charset=' + cs[1] : type;
+}
 function __newQfile(name, contentType, charset, bytes, extra) {
   const f = new QfileView();
   f.__name = name;
-  f.__type = contentType;
+  f.__type = __normalizeContentType(contentType, name);
   f.__charset = charset;
   f.__data = bytes;
   if (extra) Object.assign(f, extra);
@@ -199,10 +269,23 @@ class ListRow {
     if (i < 0) throw new Error('no column ' + c);
     return i;
   }
-  setCol(c, v) { this.__cols[this.__index(c)] = v === undefined || v === null ? null : v; return this; }
+  setCol(c, v) {
+    const i = this.__index(c);
+    const sub = this.__t.__def ? this.__t.__def.__subs[i] : undefined;
+    let value = v === undefined || v === null ? null : v;
+    if (sub && sub.__scale !== undefined && typeof value === 'string' && /^[+-]?\d+(\.\d+)?$/.test(value.trim()))
+      value = new BigDecimal(value.trim()).setScale(sub.__scale, 4).toString();
+    this.__cols[i] = value;
+    return this;
+  }
   put(c, v) { return this.setCol(c, v); }
-  getCol(c) { const v = this.__cols[this.__index(c)]; return v === undefined ? null : v; }
-  getObject(c) { return this.getCol(c); }
+  getCol(c) { const v = this.__cols[this.__index(c)]; return v === undefined ? '' : v; }
+  getObject(c) {
+    const v = this.getCol(c);
+    const sub = this.__t.__def ? this.__t.__def.__subs[this.__index(c)] : undefined;
+    if (sub && sub.__type === 'DECIMAL' && typeof v === 'string') return v.trim() === '' ? null : new BigDecimal(v.trim());
+    return v;
+  }
   get(c) { return this.getCol(c); }
   size() { return this.__t.__def ? this.__t.__def.__subs.length : this.__cols.length; }
   equals(o) { return o instanceof ListRow && __deepEqual(this.__cols, o.__cols); }

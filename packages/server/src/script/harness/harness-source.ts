@@ -55,7 +55,7 @@ function expect(actual) {
     },
   };
 }
-function execute() { (0, eval)(__script); }
+function execute() { __nagareEvalFn(__script, 'addon/script.js'); }
 
 configs.put = (name, value) => { __state.configs.set(String(name), { value: value === null || value === undefined ? '' : String(value), object: null }); };
 configs.putObject = (name, object) => { __state.configs.set(String(name), { value: '', object: object === undefined ? null : object }); };
@@ -98,23 +98,22 @@ feedService.setPostHandler = (fn) => { __state.feedHandler = fn; };
 const __harness = {
   setScript(source) { __script = String(source); },
   count() { return __tests.length; },
-  run() {
-    const results = [];
-    for (const t of __tests) {
-      __fresh();
-      __failures = [];
-      let error = null;
-      try {
-        t.fn();
-      } catch (e) {
-        error = __thrownMessage(e);
-      }
-      const problems = __failures.slice();
-      if (error !== null && !problems.includes(error)) problems.push('threw: ' + error);
-      results.push({ name: t.name, ok: problems.length === 0, problems: problems.slice(0, 3) });
-      __failures = null;
+  runOne(i) {
+    const t = __tests[i];
+    __fresh();
+    __failures = [];
+    let error = null;
+    try {
+      t.fn();
+    } catch (e) {
+      error = __thrownMessage(e);
+      const at = e instanceof Error && e.stack ? String(e.stack).split('\n').find((l) => l.includes('addon/')) : undefined;
+      if (at && !__failures.includes(error)) error += ' (' + at.trim() + ')';
     }
-    return JSON.stringify(results);
+    const problems = __failures.slice();
+    if (error !== null && !problems.some((p) => error.startsWith(p))) problems.push('threw: ' + error);
+    __failures = null;
+    return JSON.stringify({ name: t.name, ok: problems.length === 0, problems: problems.slice(0, 3) });
   },
 };
 `;

@@ -33,12 +33,19 @@ export async function runAddonTests(
   sources.push({ name: 'addon/test.js', code: addon.test });
   const result = await runInSandbox({
     sources,
-    final: '__harness.run()',
+    final: '',
+    perCase: { count: '__harness.count()', run: '__harness.runOne($i)' },
     limits: { timeoutMs: options.timeoutMs ?? 60_000, memoryBytes: 256 * 1024 * 1024 },
   });
   if (!result.ok) {
     const where = result.error.source ? ` (in ${result.error.source})` : '';
     return { cases: [], error: `${result.error.message}${where}` };
   }
-  return { cases: JSON.parse(result.value) as AddonTestCase[] };
+  const answers = JSON.parse(result.value) as (AddonTestCase | { error: string })[];
+  // a case whose scope could not even be set up (the error names it) counts as failed
+  return {
+    cases: answers.map((a, i) =>
+      'error' in a ? { name: `case ${i + 1}`, ok: false, problems: [`could not run: ${a.error}`] } : a,
+    ),
+  };
 }
