@@ -25,6 +25,7 @@ import type {
 import { decide } from '@nagare/engine';
 import type { EagerLease } from './eager-jobs.js';
 import { RuntimeError } from './errors.js';
+import type { CachedIssue } from './issue-cache.js';
 import { type JobFence, type TimerStartAdvance, WriteSet } from './write-set.js';
 
 /** The issue row as a batch loads it. */
@@ -89,6 +90,8 @@ export type BatchResult =
       readonly kind: 'done';
       readonly results: readonly ItemResult[];
       readonly writes: readonly WriteSet[];
+      /** Every issue as these writes leave it (for the issue cache, once committed). */
+      readonly issues: readonly CachedIssue[];
       /** The batch write failed and the commands were written one savepoint each. */
       readonly fallback: boolean;
     }
@@ -110,6 +113,8 @@ export interface BatchContext {
   readonly defaultMaxAttempts: number;
   /** Who may do a task of this step (identity comes later): [] = offered to anyone. */
   readonly operators: (query: OperatorQuery) => readonly string[];
+  /** Issues this process committed last (issue-cache.ts); a miss loads the row. */
+  readonly cache?: { get(id: string): CachedIssue | undefined };
   /** A lease for a job due now when a local worker has room (eager dispatch), else undefined. */
   readonly eagerLease?: () => EagerLease | undefined;
 }
@@ -128,6 +133,8 @@ interface Current {
   version: number;
   events: number;
   inDb: boolean;
+  /** Taken from the issue cache, not read in this transaction. */
+  cached?: boolean;
 }
 
 type Applied =
@@ -157,17 +164,43 @@ function toCurrent(row: LoadedIssue): Current {
   };
 }
 
+/** Every issue a batch may touch. */
+export function issueIdsOf(items: readonly BatchItem[]): string[] {
+  return items.flatMap((item) => idsOf(item, true));
+}
+
 function idsOf(item: BatchItem, withStarts: boolean): string[] {
   if (item.kind === 'timerRound') return withStarts ? item.starts.map((s) => s.issueId) : [];
   if (item.command.type === 'StartIssue' && !withStarts) return [];
   return [item.issueId];
 }
 
+function fromCache(issue: CachedIssue): Current {
+  return { ...issue, inDb: true, cached: true };
+}
+
+/** The committed form of the issues a batch wrote (those that went through `decide`). */
+function written(current: ReadonlyMap<string, Current>): CachedIssue[] {
+  const issues: CachedIssue[] = [];
+  for (const c of current.values()) {
+    if (c.state === null || c.cached) continue;
+    const { id, workspaceId, appId, appVersionId, state, version, events } = c;
+    issues.push({ id, workspaceId, appId, appVersionId, state, version, events });
+  }
+  return issues;
+}
+
 export function* batchProgram(items: readonly BatchItem[], ctx: BatchContext): BatchProgram {
   // Fast path.
   const ids = [...new Set(items.flatMap((item) => idsOf(item, false)))];
   const current = new Map<string, Current>();
-  for (const row of yield* load(ids)) current.set(row.id, toCurrent(row));
+  const toLoad: string[] = [];
+  for (const id of ids) {
+    const hit = ctx.cache?.get(id);
+    if (hit) current.set(id, fromCache(hit));
+    else toLoad.push(id);
+  }
+  for (const row of yield* load(toLoad)) current.set(row.id, toCurrent(row));
   const writes = new WriteSet();
   const results: ItemResult[] = [];
   const missing = new Set<string>();
@@ -178,13 +211,13 @@ export function* batchProgram(items: readonly BatchItem[], ctx: BatchContext): B
   }
   if (missing.size > 0) return { kind: 'needApps', versionIds: [...missing] };
   if (writes.commands === 0 && writes.timerStartAdvances.length === 0) {
-    return { kind: 'done', results, writes: [], fallback: false };
+    return { kind: 'done', results, writes: [], issues: [], fallback: false };
   }
   yield { op: 'savepoint', name: 'batch' };
-  const written = yield* write(writes);
-  if (written.ok) {
+  const wrote = yield* write(writes);
+  if (wrote.ok) {
     yield { op: 'release', name: 'batch' };
-    return { kind: 'done', results, writes: [writes], fallback: false };
+    return { kind: 'done', results, writes: [writes], issues: written(current), fallback: false };
   }
   yield { op: 'rollbackTo', name: 'batch' };
   yield { op: 'release', name: 'batch' };
@@ -192,6 +225,7 @@ export function* batchProgram(items: readonly BatchItem[], ctx: BatchContext): B
   // Fallback: one savepoint per command.
   const alone: ItemResult[] = [];
   const done: WriteSet[] = [];
+  const issues = new Map<string, Current>();
   for (const item of items) {
     let result: ItemResult | undefined;
     for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES && result === undefined; attempt++) {
@@ -209,6 +243,7 @@ export function* batchProgram(items: readonly BatchItem[], ctx: BatchContext): B
       if (ownWrite.ok) {
         yield { op: 'release', name: 'command' };
         done.push(own);
+        for (const [id, c] of fresh) issues.set(id, c);
         result = applied.result;
         break;
       }
@@ -226,7 +261,7 @@ export function* batchProgram(items: readonly BatchItem[], ctx: BatchContext): B
       },
     );
   }
-  return { kind: 'done', results: alone, writes: done, fallback: true };
+  return { kind: 'done', results: alone, writes: done, issues: written(issues), fallback: true };
 }
 
 function describe(item: BatchItem): string {
@@ -304,6 +339,13 @@ function* applyCommand(
   }
 
   const result = decide(app, cur.state, command, { now: ctx.now, timeZone: ctx.timeZone });
+  if (result.rejection && cur.cached) {
+    // The cached state may be behind the stored one (another node moved the issue on).
+    current.delete(cur.id);
+    const [row] = yield* load([cur.id]);
+    if (row) current.set(row.id, toCurrent(row));
+    return yield* applyCommand(item, current, writes, ctx);
+  }
   if (result.rejection) {
     return rejected(
       new RuntimeError('REJECTED', `issue ${item.issueId}: ${result.rejection.message}`, {
@@ -320,6 +362,7 @@ function* applyCommand(
     version: cur.version + 1,
     events: cur.events + result.events.length,
     inDb: cur.inDb,
+    cached: false,
   };
   current.set(cur.id, next);
   toRows(cur, next, before, result, item, app, writes, ctx);

@@ -16,11 +16,13 @@ import {
   type BatchResult,
   batchProgram,
   type ItemResult,
+  issueIdsOf,
   type OperatorQuery,
 } from './batch-program.js';
 import { type Clock, iso } from './clock.js';
 import { type EagerSink, eagerJobs } from './eager-jobs.js';
 import { RuntimeError } from './errors.js';
+import type { IssueCache } from './issue-cache.js';
 import type { WriteSet } from './write-set.js';
 
 export interface BatchRunner {
@@ -42,6 +44,8 @@ export interface ExecutorOptions {
   readonly maxInFlight: number;
   /** Called after each commit with what it wrote (wakes workers). */
   readonly onCommit?: (writes: readonly WriteSet[]) => void;
+  /** Issues as this process last committed them (issue-cache.ts). */
+  readonly cache?: IssueCache;
   /** The local worker that takes jobs due now straight from their commit, if any (eager-jobs.ts). */
   readonly eager?: () => EagerSink | undefined;
 }
@@ -138,6 +142,7 @@ export class CommandExecutor {
           app: (id) => this.#o.apps.get(id),
           defaultMaxAttempts: this.#o.defaultMaxAttempts,
           operators: this.#o.operators,
+          ...(this.#o.cache && { cache: this.#o.cache }),
           ...(sink && {
             eagerLease: () => {
               if (!sink.reserve()) return undefined;
@@ -154,6 +159,12 @@ export class CommandExecutor {
           continue;
         }
         if (result.fallback) this.stats.fallbacks += 1;
+        const cache = this.#o.cache;
+        if (cache) {
+          // After a fallback some cached issues proved stale: forget the batch's, keep what committed.
+          if (result.fallback) for (const id of issueIdsOf(items)) cache.delete(id);
+          for (const issue of result.issues) cache.put(issue);
+        }
         if (sink) {
           sink.settle(
             reserved,

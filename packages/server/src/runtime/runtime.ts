@@ -31,6 +31,7 @@ import { type Clock, iso, newId, systemClock } from './clock.js';
 import { CommandExecutor, type ExecutorStats } from './command-executor.js';
 import type { EagerSink } from './eager-jobs.js';
 import { RuntimeError } from './errors.js';
+import { IssueCache } from './issue-cache.js';
 import { nextFiring, roundAt } from './timer-starts.js';
 import { Worker, type WorkerEvent, type WorkerHost, type WorkerOptions } from './worker.js';
 
@@ -52,6 +53,8 @@ export interface RuntimeOptions {
   readonly operators?: (query: OperatorQuery) => readonly string[];
   readonly maxBatch?: number;
   readonly maxInFlight?: number;
+  /** Active issues kept as last committed, to skip reloading them (issue-cache.ts); 0 turns it off. */
+  readonly issueCacheSize?: number;
 }
 
 export interface DeployInput {
@@ -189,6 +192,7 @@ export class Runtime {
         if (writes.some((w) => w.wake)) this.#wakeLocal();
       },
       eager: () => this.#eagerSinks[0],
+      cache: new IssueCache(options.issueCacheSize ?? 10_000),
     });
   }
 
