@@ -37,6 +37,14 @@ export const errorCodes = {
   NAGARE_CSRF: { status: 403, meaning: 'A cookie-session request that changes state lacks its CSRF token.' },
   NAGARE_CONFLICT: { status: 409, meaning: 'The change conflicts with existing data (duplicate, still in use).' },
   NAGARE_RATE_LIMITED: { status: 429, meaning: 'Too many requests for this user or client; retry later.' },
+  NAGARE_INVALID_OPTIONS_XML: {
+    status: 400,
+    meaning: 'The options XML has problems; `details` lists each with its line. Nothing was changed.',
+  },
+  NAGARE_INVALID_CURSOR: {
+    status: 400,
+    meaning: 'A paging cursor that this server did not give out, or from an older version of the data.',
+  },
   NAGARE_INTERNAL: { status: 500, meaning: 'An unexpected server error; the log has the details.' },
 } as const satisfies Record<string, { status: number; meaning: string }>;
 
