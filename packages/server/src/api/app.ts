@@ -6,9 +6,11 @@ import { type AuthOptions, authPlugin } from './auth/auth-plugin.js';
 import { registerDocsUi, registerOpenApi } from './docs.js';
 import { installErrorHandling } from './error-handler.js';
 import type { NodeInfo, NodeRole } from './node-info.js';
+import { authRoutes } from './routes/auth/index.js';
 import { healthRoutes } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
 import { openApiRoutes } from './routes/openapi.js';
+import { systemRoutes } from './routes/system/index.js';
 
 export interface AppOptions {
   /** An open, migrated store. The app does not own it: whoever opened it closes it. */
@@ -51,6 +53,8 @@ export async function buildApp(options: AppOptions): Promise<NagareApp> {
   await app.register(homeRoutes, { node });
   await app.register(healthRoutes, { store: options.store, node });
   await app.register(openApiRoutes);
+  await app.register(authRoutes, { store: options.store });
+  await app.register(systemRoutes, { store: options.store });
   await registerDocsUi(app);
   return app;
 }

@@ -21,10 +21,12 @@ export function requestSessionId(request: FastifyRequest): string | undefined {
   return sessionIds.get(request);
 }
 
-/** Routes that skip the CSRF check (sign-in itself) set `config: { csrf: false }`. */
 declare module 'fastify' {
   interface FastifyContextConfig {
+    /** `false`: skip the CSRF check (sign-in itself). */
     csrf?: boolean;
+    /** `false`: do not read credentials at all (the OAuth token endpoint authenticates clients itself). */
+    authenticate?: boolean;
   }
 }
 
@@ -53,6 +55,7 @@ async function authPlugin(
   app.decorateRequest('principal', undefined);
 
   app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.config?.authenticate === false) return;
     try {
       const result = await authenticate(db, request, basic);
       if (!result) return;
