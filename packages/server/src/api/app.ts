@@ -7,6 +7,7 @@ import { registerDocsUi, registerOpenApi } from './docs.js';
 import { installErrorHandling } from './error-handler.js';
 import type { NodeInfo, NodeRole } from './node-info.js';
 import { authRoutes } from './routes/auth/index.js';
+import { dataRoutes } from './routes/data/index.js';
 import { healthRoutes } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
 import { openApiRoutes } from './routes/openapi.js';
@@ -53,6 +54,7 @@ export async function buildApp(options: AppOptions): Promise<NagareApp> {
   await app.register(homeRoutes, { node });
   await app.register(healthRoutes, { store: options.store, node });
   await app.register(openApiRoutes);
+  await app.register(dataRoutes, { store: options.store });
   await app.register(authRoutes, { store: options.store });
   await app.register(systemRoutes, { store: options.store });
   await registerDocsUi(app);
