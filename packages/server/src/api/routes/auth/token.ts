@@ -6,6 +6,7 @@ import { rateLimited } from '../../auth/auth-plugin.js';
 import { authenticateClient, type OAuthClient } from '../../auth/oauth-clients.js';
 import { OAuthError } from '../../auth/oauth-error.js';
 import { clientCredentials, redeemCode, revokeToken, rotateRefreshToken } from '../../auth/oauth-grants.js';
+import { ErrorBody } from '../../errors.js';
 
 const str = Type.Optional(Type.String({ maxLength: 4000 }));
 const TokenRequest = Type.Object({
@@ -109,7 +110,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (a
         tags: ['oauth'],
         consumes: ['application/x-www-form-urlencoded'],
         body: TokenRequest,
-        response: { 200: TokenResponse, 400: OAuthErrorBody, 401: OAuthErrorBody, 429: OAuthErrorBody },
+        response: { 200: TokenResponse, 400: OAuthErrorBody, 401: OAuthErrorBody, 429: ErrorBody },
       },
     },
     async (request, reply) => {
@@ -163,7 +164,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (a
         tags: ['oauth'],
         consumes: ['application/x-www-form-urlencoded'],
         body: Type.Composite([TokenRequest, Type.Object({ token: str, token_type_hint: str })]),
-        response: { 200: Type.Object({}), 400: OAuthErrorBody, 401: OAuthErrorBody },
+        response: { 200: Type.Object({}), 400: OAuthErrorBody, 401: OAuthErrorBody, 429: ErrorBody },
       },
     },
     async (request, reply) => {
