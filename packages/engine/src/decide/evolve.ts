@@ -25,6 +25,8 @@ export interface Draft {
   waits: Record<string, Wait>;
   incidents: Record<string, Incident>;
   route: Record<string, number>;
+  starter?: string;
+  doneBy?: Record<string, readonly string[]>;
 }
 
 /** One copy of the containers; the values inside (tokens, waits, data values) are replaced, never edited. */
@@ -45,6 +47,8 @@ export function draftOf(state: IssueState): Draft {
     route: { ...state.route },
   };
   if (state.endedAt !== undefined) d.endedAt = state.endedAt;
+  if (state.starter !== undefined) d.starter = state.starter;
+  if (state.doneBy !== undefined) d.doneBy = { ...state.doneBy };
   return d;
 }
 
@@ -100,6 +104,12 @@ function bumpNext(d: Draft, id: number): void {
   if (id > d.next) d.next = id;
 }
 
+function recordOperator(d: Draft, node: string | undefined, operator: string): void {
+  if (node === undefined) return;
+  d.doneBy ??= {};
+  d.doneBy[node] = [...(d.doneBy[node] ?? []), operator];
+}
+
 /** Applies one event to a draft in place. */
 export function applyEvent(d: Draft, e: HistoryEvent): void {
   switch (e.type) {
@@ -108,6 +118,7 @@ export function applyEvent(d: Draft, e: HistoryEvent): void {
       d.mode = e.mode;
       d.startedAt = e.at;
       d.status = 'active';
+      if (e.by !== undefined) d.starter = e.by;
       assignData(d, e.data);
       moveToken(d, e.token, e.node, undefined, undefined);
       bumpNext(d, e.token);
@@ -178,11 +189,13 @@ export function applyEvent(d: Draft, e: HistoryEvent): void {
       return;
     }
     case 'TaskCompleted':
+      recordOperator(d, d.waits[e.seq]?.node, e.operator);
       delete d.waits[e.seq];
       assignData(d, e.data);
       return;
     case 'TeamTaskCompleted': {
       const w = d.waits[e.seq];
+      recordOperator(d, w?.node, e.operator);
       if (w) d.waits[e.seq] = { ...w, done: [...(w.done ?? []), e.operator] };
       assignData(d, e.data);
       return;

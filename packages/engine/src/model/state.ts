@@ -87,4 +87,11 @@ export interface IssueState {
   readonly incidents: Readonly<Record<string, Incident>>;
   /** The passed route: each flow taken and how many times. */
   readonly route: Readonly<Record<string, number>>;
+  /** Who started the issue (`StartIssue.by`), when known: swimlane rules relative to the starter. */
+  readonly starter?: string;
+  /**
+   * Human step → who completed its tasks, oldest first (absent until one is done): swimlane
+   * rules relative to another lane's operator, exclusions and one-user allocation read it.
+   */
+  readonly doneBy?: Readonly<Record<string, readonly string[]>>;
 }

@@ -173,3 +173,22 @@ describe('human step', () => {
     expect(size).toBeLessThan(400);
   });
 });
+
+describe('who did what (swimlane rules read it)', () => {
+  test("the starter and each step's operators, oldest first, are kept in the state", async () => {
+    const d = new Driver(await app(BUTTONS, { items: ITEMS }));
+    expect(d.start(undefined, { by: 'ann' }).state?.starter).toBe('ann');
+    d.run({ type: 'CompleteTask', seq: d.seqAt('fix'), operator: 'bob' });
+    const back = d.run({ type: 'CompleteTask', seq: d.seqAt('approve'), operator: 'cy', button: 'back' });
+    expect(back.state?.doneBy).toEqual({ fix: ['bob'], approve: ['cy'] });
+    const again = d.run({ type: 'CompleteTask', seq: d.seqAt('fix'), operator: 'dan' });
+    expect(again.state?.doneBy).toEqual({ fix: ['bob', 'dan'], approve: ['cy'] });
+  });
+
+  test('an issue started by nobody in particular has no starter, and no doneBy until a task is done', async () => {
+    const d = new Driver(await app(BUTTONS, { items: ITEMS }));
+    const r = d.start();
+    expect(r.state).not.toHaveProperty('starter');
+    expect(r.state).not.toHaveProperty('doneBy');
+  });
+});
