@@ -9,7 +9,7 @@ import { readJsonPath } from './json-path.js';
 import { badConfig, type Failure, RETRYABLE_STATUS, thrownFailure } from './outcome.js';
 import { hasReferences, renderTemplate } from './template.js';
 
-type RequestBody = NonNullable<RequestInit["body"]>;
+type RequestBody = NonNullable<RequestInit['body']>;
 
 export interface HttpConnectorOptions {
   /** Default: an outbound fetch that refuses private addresses (NAGARE_OUTBOUND_ALLOW aside). */

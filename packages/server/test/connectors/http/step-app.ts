@@ -54,12 +54,15 @@ export async function runStep(
   connector: (t: TestRuntime) => Connector,
   app: string,
   data: DataValues,
+  /** Runs after the deploy, before the issue starts (e.g. to save authorization settings). */
+  before?: (t: TestRuntime, appId: string) => Promise<void>,
 ): Promise<StepRun> {
   let made: Connector | undefined;
   const registry = createConnectorRegistry([{ type, run: (job, signal) => made!.run(job, signal) }]);
   const t = await openRuntime(config, { connectors: registry });
   made = connector(t);
   const { appId } = await t.runtime.deploy({ bpmn: app });
+  await before?.(t, appId);
   const { issueId } = await t.runtime.startIssue({ appId, data });
   await t.runtime.createWorker().runOnce();
   const issue = await t.runtime.getIssue(issueId);
