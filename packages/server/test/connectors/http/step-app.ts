@@ -14,9 +14,9 @@ export function stepApp(
   items: Record<string, string>,
   options: { element?: 'serviceTask' | 'sendTask' | 'throwEvent' } = {},
 ): string {
-  const escape = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
+  const xmlText = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
   const c = Object.entries(configs)
-    .map(([k, v]) => `<nagare:config name="${k}">${escape(v)}</nagare:config>`)
+    .map(([k, v]) => `<nagare:config name="${k}">${xmlText(v)}</nagare:config>`)
     .join('');
   const automation = `<bpmn:extensionElements><nagare:automation type="${type}" maxAttempts="1">${c}</nagare:automation></bpmn:extensionElements>`;
   const step =
