@@ -26,7 +26,7 @@ export interface Draft {
   incidents: Record<string, Incident>;
   route: Record<string, number>;
   starter?: string;
-  doneBy?: Record<string, readonly string[]>;
+  doneBy?: (readonly [string, string])[];
 }
 
 /** One copy of the containers; the values inside (tokens, waits, data values) are replaced, never edited. */
@@ -48,7 +48,7 @@ export function draftOf(state: IssueState): Draft {
   };
   if (state.endedAt !== undefined) d.endedAt = state.endedAt;
   if (state.starter !== undefined) d.starter = state.starter;
-  if (state.doneBy !== undefined) d.doneBy = { ...state.doneBy };
+  if (state.doneBy !== undefined) d.doneBy = [...state.doneBy];
   return d;
 }
 
@@ -106,8 +106,8 @@ function bumpNext(d: Draft, id: number): void {
 
 function recordOperator(d: Draft, node: string | undefined, operator: string): void {
   if (node === undefined) return;
-  d.doneBy ??= {};
-  d.doneBy[node] = [...(d.doneBy[node] ?? []), operator];
+  d.doneBy ??= [];
+  d.doneBy.push([node, operator]);
 }
 
 /** Applies one event to a draft in place. */

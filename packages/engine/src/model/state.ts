@@ -90,8 +90,8 @@ export interface IssueState {
   /** Who started the issue (`StartIssue.by`), when known: swimlane rules relative to the starter. */
   readonly starter?: string;
   /**
-   * Human step → who completed its tasks, oldest first (absent until one is done): swimlane
-   * rules relative to another lane's operator, exclusions and one-user allocation read it.
+   * Completed human tasks as [step, operator], oldest first (absent until one is done): swimlane
+   * rules relative to another lane's latest operator, exclusions and one-user allocation read it.
    */
-  readonly doneBy?: Readonly<Record<string, readonly string[]>>;
+  readonly doneBy?: readonly (readonly [step: string, operator: string])[];
 }

@@ -180,9 +180,16 @@ describe('who did what (swimlane rules read it)', () => {
     expect(d.start(undefined, { by: 'ann' }).state?.starter).toBe('ann');
     d.run({ type: 'CompleteTask', seq: d.seqAt('fix'), operator: 'bob' });
     const back = d.run({ type: 'CompleteTask', seq: d.seqAt('approve'), operator: 'cy', button: 'back' });
-    expect(back.state?.doneBy).toEqual({ fix: ['bob'], approve: ['cy'] });
+    expect(back.state?.doneBy).toEqual([
+      ['fix', 'bob'],
+      ['approve', 'cy'],
+    ]);
     const again = d.run({ type: 'CompleteTask', seq: d.seqAt('fix'), operator: 'dan' });
-    expect(again.state?.doneBy).toEqual({ fix: ['bob', 'dan'], approve: ['cy'] });
+    expect(again.state?.doneBy).toEqual([
+      ['fix', 'bob'],
+      ['approve', 'cy'],
+      ['fix', 'dan'],
+    ]);
   });
 
   test('an issue started by nobody in particular has no starter, and no doneBy until a task is done', async () => {
