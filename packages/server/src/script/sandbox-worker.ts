@@ -97,6 +97,31 @@ function local(op, arg) {
     });
     ctx.setProp(ctx.global, '__nagareEval', evalScript);
     evalScript.dispose();
+    // byte work in C speed instead of QuickJS loops (multi-MB files): ArrayBuffers in and out
+    const bytes = ctx.newFunction('__nagareBytes', (opH, aH, bH) => {
+      const op = ctx.getString(opH);
+      const buf = (h) => {
+        const life = ctx.getArrayBuffer(h);
+        const copy = Buffer.from(life.value);
+        life.dispose();
+        return copy;
+      };
+      const out = (b) => ctx.newArrayBuffer(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+      switch (op) {
+        case 'utf8encode': return out(Buffer.from(ctx.getString(aH), 'utf8'));
+        case 'latin1encode': return out(Buffer.from(ctx.getString(aH).replace(/[^\u0000-\u00ff]/g, '?'), 'latin1'));
+        case 'latin1decode': return ctx.newString(buf(aH).toString('latin1'));
+        case 'utf8length': return ctx.newNumber(Buffer.byteLength(ctx.getString(aH), 'utf8'));
+        case 'utf8decode': return ctx.newString(buf(aH).toString('utf8'));
+        case 'b64encode': return ctx.newString(buf(aH).toString(ctx.getString(bH) === 'url' ? 'base64url' : 'base64'));
+        case 'b64decode': return out(Buffer.from(ctx.getString(aH), 'base64'));
+        case 'decode': return ctx.newString(new TextDecoder(ctx.getString(bH)).decode(buf(aH)));
+        case 'digest': return out(crypto.createHash(ctx.getString(bH)).update(buf(aH)).digest());
+        default: return { error: ctx.newError('unknown byte operation ' + op) };
+      }
+    });
+    ctx.setProp(ctx.global, '__nagareBytes', bytes);
+    bytes.dispose();
     for (const source of workerData.sources) {
       const r = ctx.evalCode(source.code, source.name);
       if (r.error) return { ctx, error: describe(ctx, r.error), source: source.name };
@@ -122,6 +147,8 @@ function local(op, arg) {
     c.value.dispose();
     const results = [];
     for (let i = 0; i < count; i++) {
+      if (workerData.perCase.timeoutMs)
+        rt.setInterruptHandler(shouldInterruptAfterDeadline(Math.min(workerData.deadline, Date.now() + workerData.perCase.timeoutMs)));
       const one = i === 0 ? first : open();
       if (one.error) {
         results.push(JSON.stringify({ error: one.error.message }));
@@ -129,7 +156,7 @@ function local(op, arg) {
         const r = one.ctx.evalCode(workerData.perCase.run.replace('$i', String(i)), 'final.js');
         if (r.error) {
           const e = describe(one.ctx, r.error);
-          if (e.name === 'InternalError' && e.message === 'interrupted') {
+          if (e.name === 'InternalError' && e.message === 'interrupted' && Date.now() >= workerData.deadline) {
             parentPort.postMessage({ type: 'done', ok: false, error: e, source: 'final.js' });
             return;
           }

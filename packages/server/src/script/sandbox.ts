@@ -56,7 +56,7 @@ export interface SandboxRun {
    * evaluated once, then `run` with `$i` replaced by each index; the result is a JSON array of
    * the answers (a case that throws answers `{ "error": message }`). `final` is then unused.
    */
-  readonly perCase?: { readonly count: string; readonly run: string };
+  readonly perCase?: { readonly count: string; readonly run: string; readonly timeoutMs?: number };
   readonly limits?: Partial<SandboxLimits>;
   readonly onCall?: HostCall;
   readonly signal?: AbortSignal;

@@ -138,6 +138,13 @@ const hmac = {
 
 const fileRepository = {
   readFile: (qfile, charset, onLine) => {
+    if (typeof charset === 'number') {
+      // chunks of that many bytes
+      const all = qfile.__bytes();
+      const size = Math.max(1, Math.floor(charset));
+      for (let o = 0; o < all.length; o += size) onLine(all.subarray(o, o + size));
+      return;
+    }
     const text = __decodeBytes(qfile.__bytes(), charset || qfile.getCharset() || 'UTF-8');
     if (typeof onLine !== 'function') return charset === undefined ? qfile.__bytes() : text;
     const lines = text.split(/\r\n|\n|\r/);

@@ -154,7 +154,7 @@ function __multipartBody(parts) {
 }
 
 function __hex(bytes) { return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(''); }
-function __digestBytes(algorithm, data) { return __b64decode(__host('digest', { algorithm, data: __b64encode(__bytesOf(data)) })); }
+function __digestBytes(algorithm, data) { return new Uint8Array(__nagareBytesFn('digest', __ab(__bytesOf(data)), algorithm)); }
 function __hmacBytes(algorithm, key, data) { return __b64decode(__host('hmac', { algorithm, key: __b64encode(__bytesOf(key)), data: __b64encode(__bytesOf(data)) })); }
 
 /** AWS Signature Version 4 for the request as it will be sent. */

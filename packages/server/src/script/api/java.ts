@@ -339,7 +339,7 @@ class NewQfile {
     }
     const bytes = content instanceof Uint8Array ? content
       : content && typeof content.__bytes === 'function' ? content.__bytes()
-      : __encodeString(String(content), charset === undefined ? 'UTF-8' : charset);
+      : { lazyText: String(content), charset: charset === undefined ? 'UTF-8' : charset };
     return __newQfile(String(name), type, charset, bytes);
   }
 }

@@ -119,6 +119,8 @@ export function apiSource(extra = '', extraGlobals: readonly string[] = []): San
     'const __nagareHostFn = globalThis.__nagareHost;',
     'delete globalThis.__nagareHost;',
     'const __nagareEvalFn = globalThis.__nagareEval;',
+    'const __nagareBytesFn = globalThis.__nagareBytes;',
+    'delete globalThis.__nagareBytes;',
     'delete globalThis.__nagareEval;',
     JAVA_SOURCE,
     VALUES_SOURCE,

@@ -6,52 +6,19 @@
  */
 export const VALUES_SOURCE = String.raw`
 'use strict';
-function __utf8(s) {
-  const out = [];
-  for (const ch of String(s)) {
-    let c = ch.codePointAt(0);
-    if (c < 0x80) out.push(c);
-    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-  }
-  return new Uint8Array(out);
-}
-function __utf8decode(b) {
-  let s = '';
-  for (let i = 0; i < b.length; ) {
-    const c = b[i++];
-    let cp;
-    if (c < 0x80) cp = c;
-    else if (c >= 0xf0) { cp = ((c & 7) << 18) | ((b[i] & 63) << 12) | ((b[i + 1] & 63) << 6) | (b[i + 2] & 63); i += 3; }
-    else if (c >= 0xe0) { cp = ((c & 15) << 12) | ((b[i] & 63) << 6) | (b[i + 1] & 63); i += 2; }
-    else if (c >= 0xc0) { cp = ((c & 31) << 6) | (b[i] & 63); i += 1; }
-    else cp = 0xfffd;
-    s += String.fromCodePoint(cp);
-  }
-  return s;
-}
-const __B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+// the product's byte arrays (ByteArrayWrapper) answer getLength()
+Object.defineProperty(Uint8Array.prototype, 'getLength', { value: function getLength() { return this.length; }, configurable: true });
+function __ab(u8) { return u8.byteOffset === 0 && u8.byteLength === u8.buffer.byteLength ? u8.buffer : u8.slice().buffer; }
+function __utf8(s) { return new Uint8Array(__nagareBytesFn('utf8encode', String(s))); }
+function __utf8decode(b) { return __nagareBytesFn('utf8decode', __ab(b)); }
 function __b64encode(b, urlSafe) {
-  let s = '';
-  for (let i = 0; i < b.length; i += 3) {
-    const n = (b[i] << 16) | ((b[i + 1] || 0) << 8) | (b[i + 2] || 0);
-    s += __B64[(n >> 18) & 63] + __B64[(n >> 12) & 63] + (i + 1 < b.length ? __B64[(n >> 6) & 63] : '=') + (i + 2 < b.length ? __B64[n & 63] : '=');
-  }
+  const s = __nagareBytesFn('b64encode', __ab(b), 'std');
   return urlSafe ? s.replace(/\+/g, '-').replace(/\//g, '_') : s;
 }
 function __b64decode(s) {
-  const clean = String(s).replace(/-/g, '+').replace(/_/g, '/').replace(/[\s=]/g, '');
-  if (/[^A-Za-z0-9+/]/.test(clean)) throw new Error('IllegalArgumentException: Illegal base64 character');
-  const out = [];
-  let buf = 0;
-  let bits = 0;
-  for (const ch of clean) {
-    buf = (buf << 6) | __B64.indexOf(ch);
-    bits += 6;
-    if (bits >= 8) { bits -= 8; out.push((buf >> bits) & 255); }
-  }
-  return new Uint8Array(out);
+  const clean = String(s).replace(/-/g, '+').replace(/_/g, '/').replace(/\s/g, '');
+  if (/[^A-Za-z0-9+/=]/.test(clean)) throw new Error('IllegalArgumentException: Illegal base64 character');
+  return new Uint8Array(__nagareBytesFn('b64decode', clean));
 }
 function __bytesOf(x) {
   if (x instanceof Uint8Array) return x;
@@ -91,7 +58,7 @@ function __encodeString(s, charset) {
     case 'UTF-16BE': return __utf16(s, false);
     case 'UTF-16LE': return __utf16(s, true);
     case 'X-UTF-16LE-BOM': return __concatBytes(new Uint8Array([0xff, 0xfe]), __utf16(s, true));
-    case 'US-ASCII': case 'ISO-8859-1': case 'LATIN1': return new Uint8Array(Array.from(s, (c) => (c.charCodeAt(0) < 256 ? c.charCodeAt(0) : 63)));
+    case 'US-ASCII': case 'ISO-8859-1': case 'LATIN1': return new Uint8Array(__nagareBytesFn('latin1encode', s));
     default: throw new Error('UnsupportedEncodingException: ' + charset);
   }
 }
@@ -110,8 +77,8 @@ function __decodeBytes(bytes, charset) {
     case 'UTF-16BE': return __fromUtf16(bytes, false, 0);
     case 'UTF-16LE': return __fromUtf16(bytes, true, 0);
     case 'X-UTF-16LE-BOM': return __fromUtf16(bytes, true, bomLE ? 2 : 0);
-    case 'US-ASCII': case 'ISO-8859-1': case 'LATIN1': return String.fromCharCode(...bytes);
-    default: return __host('decode', { charset: cs, data: __b64encode(bytes) });
+    case 'US-ASCII': case 'ISO-8859-1': case 'LATIN1': return __nagareBytesFn('latin1decode', __ab(bytes));
+    default: return __nagareBytesFn('decode', __ab(bytes), cs);
   }
 }
 
@@ -176,7 +143,19 @@ class QfileView {
   getName() { return this.__name; }
   getContentType() { return this.__type; }
   getCharset() { return this.__charset === undefined ? null : this.__charset; }
-  getLength() { return this.__data === null ? this.__size : this.__data.length; }
+  getLength() {
+    // a large ASCII text need not be encoded to know its length
+    if (this.__lazy && /^UTF-?8$/i.test(this.__lazy.charset)) {
+      if (this.__lazy.length === undefined) this.__lazy.length = __nagareBytesFn('utf8length', this.__lazy.text);
+      return this.__lazy.length;
+    }
+    return this.__data === null ? this.__size : this.__data.length;
+  }
+  get __data() {
+    if (this.__lazy) { this.__bytesValue = __encodeString(this.__lazy.text, this.__lazy.charset); this.__lazy = null; }
+    return this.__bytesValue;
+  }
+  set __data(v) { this.__bytesValue = v; this.__lazy = null; }
   getId() { return this.__id === undefined ? null : this.__id; }
   __bytes() {
     if (this.__data === null) throw new Error('the content of file ' + this.__name + ' is not available to scripts');
@@ -215,7 +194,8 @@ function __newQfile(name, contentType, charset, bytes, extra) {
   f.__name = name;
   f.__type = __normalizeContentType(contentType, name);
   f.__charset = charset;
-  f.__data = bytes;
+  if (bytes && bytes.lazyText !== undefined) f.__lazy = { text: bytes.lazyText, charset: bytes.charset };
+  else f.__data = bytes;
   if (extra) Object.assign(f, extra);
   return f;
 }

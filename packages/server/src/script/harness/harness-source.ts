@@ -100,6 +100,7 @@ const __harness = {
   count() { return __tests.length; },
   runOne(i) {
     const t = __tests[i];
+    const __t0 = Date.now();
     __fresh();
     __failures = [];
     let error = null;
@@ -113,7 +114,7 @@ const __harness = {
     const problems = __failures.slice();
     if (error !== null && !problems.some((p) => error.startsWith(p))) problems.push('threw: ' + error);
     __failures = null;
-    return JSON.stringify({ name: t.name, ok: problems.length === 0, problems: problems.slice(0, 3) });
+    return JSON.stringify({ name: t.name, ok: problems.length === 0, problems: problems.slice(0, 3), ms: Date.now() - __t0 });
   },
 };
 `;

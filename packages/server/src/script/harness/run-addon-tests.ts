@@ -22,9 +22,12 @@ export interface AddonTestRun {
   readonly error?: string;
 }
 
+/** Per case: a few cases build 50 MB strings by appending (slow in QuickJS); they fail alone. */
+export const CASE_TIMEOUT_MS = 30_000;
+
 export async function runAddonTests(
   addon: Pick<AddonDefinition, 'script' | 'test' | 'addonVersion'>,
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; caseTimeoutMs?: number } = {},
 ): Promise<AddonTestRun> {
   if (addon.test === undefined) return { cases: [] };
   const sources: SandboxSource[] = [apiSource(HARNESS_SOURCE, HARNESS_GLOBALS)];
@@ -34,8 +37,12 @@ export async function runAddonTests(
   const result = await runInSandbox({
     sources,
     final: '',
-    perCase: { count: '__harness.count()', run: '__harness.runOne($i)' },
-    limits: { timeoutMs: options.timeoutMs ?? 60_000, memoryBytes: 256 * 1024 * 1024 },
+    perCase: {
+      count: '__harness.count()',
+      run: '__harness.runOne($i)',
+      timeoutMs: options.caseTimeoutMs ?? CASE_TIMEOUT_MS,
+    },
+    limits: { timeoutMs: options.timeoutMs ?? 600_000, memoryBytes: 1024 * 1024 * 1024 },
   });
   if (!result.ok) {
     const where = result.error.source ? ` (in ${result.error.source})` : '';
