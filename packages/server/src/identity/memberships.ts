@@ -3,7 +3,7 @@ import type { MembershipTable } from '../store/schema/identity.js';
 import type { Database } from '../store/schema.js';
 import type { Position } from './directory.js';
 import { IdentityError } from './identity-error.js';
-import { decodeCursor, encodeCursor, type Page, type PageRequest, pageSize } from './page.js';
+import { decodePairCursor, encodeCursor, type Page, type PageRequest, pageSize } from './page.js';
 
 /** A user's place in an organization: leader or member (Questetra's position). */
 export interface MembershipRecord {
@@ -101,13 +101,13 @@ export async function listMemberships(
   request: PageRequest & { readonly organizationId?: string; readonly userId?: string },
 ): Promise<Page<MembershipRecord>> {
   const limit = pageSize(request);
-  const after = decodeCursor(request.cursor);
+  const after = decodePairCursor(request.cursor);
   let query = db.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId);
   if (request.organizationId !== undefined)
     query = query.where('organization_id', '=', request.organizationId);
   if (request.userId !== undefined) query = query.where('user_id', '=', request.userId);
   if (after !== undefined) {
-    const [org = '', user = ''] = JSON.parse(after) as [string, string];
+    const [org, user] = after;
     query = query.where((eb) =>
       eb.or([
         eb('organization_id', '>', org),

@@ -1,3 +1,5 @@
+import { IdentityError } from './identity-error.js';
+
 /**
  * Cursor pagination for the identity lists: rows in id order, the cursor is the last id of the
  * page (base64url, opaque to clients), so pages stay stable while rows are added or removed.
@@ -24,6 +26,21 @@ export function encodeCursor(lastId: string): string {
 /** The id after which the page starts, or undefined for the first page. */
 export function decodeCursor(cursor: string | undefined): string | undefined {
   return cursor === undefined ? undefined : Buffer.from(cursor, 'base64url').toString('utf8');
+}
+
+/** A cursor over a two-column key, as `[a, b]` JSON; anything else is refused, never a 500. */
+export function decodePairCursor(cursor: string | undefined): [string, string] | undefined {
+  const text = decodeCursor(cursor);
+  if (text === undefined) return undefined;
+  try {
+    const pair: unknown = JSON.parse(text);
+    if (Array.isArray(pair) && pair.length === 2 && pair.every((x) => typeof x === 'string')) {
+      return pair as [string, string];
+    }
+  } catch {
+    // refused below
+  }
+  throw new IdentityError('invalid', 'cursor is not one this API returned (use nextCursor as is)');
 }
 
 /** Rows fetched with `limit + 1` become a page: the extra row only says there is more. */

@@ -1,6 +1,7 @@
 import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Store } from '../../../store/database.js';
+import { installStrictValidation } from '../system/strict-validation.js';
 import { authorizeRoutes } from './authorize.js';
 import { metadataRoutes } from './metadata.js';
 import { sessionRoutes } from './session.js';
@@ -10,6 +11,7 @@ import { tokenRoutes } from './token.js';
 export const authRoutes: FastifyPluginAsync<{ store: Store }> = async (app, { store }) => {
   // Forms (sign-in page, consent, token endpoint) only in this plugin: the JSON API stays JSON.
   await app.register(formbody);
+  installStrictValidation(app);
   await app.register(sessionRoutes, { store });
   await app.register(authorizeRoutes, { store });
   await app.register(tokenRoutes, { store });

@@ -7,6 +7,7 @@ import { membershipRoutes } from './memberships.js';
 import { oauthClientRoutes } from './oauth-clients.js';
 import { organizationRoutes } from './organizations.js';
 import { roleRoutes } from './roles.js';
+import { installStrictValidation } from './strict-validation.js';
 import { userRoutes } from './users.js';
 
 /**
@@ -17,6 +18,7 @@ export const systemRoutes: FastifyPluginAsync<{ store: Store }> = async (app, { 
   await app.register(
     async (system) => {
       mapIdentityErrors(system);
+      installStrictValidation(system);
       for (const routes of [
         userRoutes,
         organizationRoutes,
