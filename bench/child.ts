@@ -21,9 +21,14 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const scenario = args.scenario ? SCENARIOS[args.scenario] : undefined;
   if (!scenario) fail(`unknown scenario ${args.scenario}; known: ${Object.keys(SCENARIOS).join(', ')}`);
-  const app = await loadApp(scenario.model);
   const size = scaled(scenario.size, args.scale);
   const backend = args.backends[0] ?? 'memory';
+  if (scenario.kind === 'lookup') {
+    for (const line of await scenario.measure(backend, size))
+      process.stdout.write(`${JSON.stringify(line)}\n`);
+    return;
+  }
+  const app = await loadApp(scenario.model);
   let lines: unknown[];
   if (scenario.kind === 'waiting') {
     if (backend !== 'memory')

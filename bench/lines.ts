@@ -44,7 +44,28 @@ export interface WaitingLine {
   readonly backend?: string;
 }
 
-export type ResultLine = ThroughputLine | WaitingLine;
+/** A timed server-side operation over stored data (SS: search-select lookups), Nagare only. */
+export interface LookupLine {
+  readonly scenario: string;
+  readonly name: string;
+  readonly mode: 'lookup';
+  readonly backend: string;
+  readonly n: number;
+  readonly warmup: number;
+  /** Rows in the master looked up. */
+  readonly items: number;
+  /** Importing the master into the store (read, check, write). */
+  readonly importMs: number;
+  /** The first lookup: load from the store and build the index. */
+  readonly firstLookupMs: number;
+  /** Per lookup, after the first. */
+  readonly latencyMs: LatencyStats;
+  readonly lookupsPerSec: number;
+  readonly meanChoices: number;
+  readonly byKind: Readonly<Record<string, LatencyStats & { readonly n: number }>>;
+}
+
+export type ResultLine = ThroughputLine | WaitingLine | LookupLine;
 
 /** One line as the parent collected it: which side printed it, in which repeat. */
 export interface Collected {
@@ -77,6 +98,17 @@ export function isWaitingLine(x: unknown): x is WaitingLine {
     typeof x.scenario === 'string' &&
     typeof x.heapUsedPerInstanceBytes === 'number' &&
     isObject(x.stateBytes)
+  );
+}
+
+export function isLookupLine(x: unknown): x is LookupLine {
+  return (
+    isObject(x) &&
+    x.mode === 'lookup' &&
+    typeof x.scenario === 'string' &&
+    typeof x.importMs === 'number' &&
+    isObject(x.latencyMs) &&
+    typeof x.latencyMs.p99 === 'number'
   );
 }
 

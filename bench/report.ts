@@ -5,8 +5,10 @@
  */
 import {
   type Collected,
+  isLookupLine,
   isThroughputLine,
   isWaitingLine,
+  type LookupLine,
   type Side,
   type ThroughputLine,
   type WaitingLine,
@@ -16,6 +18,7 @@ import type { Revision } from './revision.ts';
 import { type Spread, spread } from './stats.ts';
 import {
   ASYNC_STEP_TARGET,
+  SEARCH_SELECT_TARGET,
   STATE_BYTES_TARGET,
   type Status,
   type ThroughputTarget,
@@ -65,7 +68,26 @@ export interface AsyncStepSummary {
   readonly status: Status;
 }
 
-export type Summary = ThroughputSummary | WaitingSummary | AsyncStepSummary;
+/** SS (T10): server-side search-select lookups, Nagare only (the peer has no such feature). */
+export interface LookupSummary {
+  readonly type: 'summary';
+  readonly scenario: string;
+  readonly name: string;
+  readonly mode: 'lookup';
+  readonly backend: string;
+  readonly runs: number;
+  readonly n: number;
+  readonly items: number;
+  readonly importMs: Spread;
+  readonly firstLookupMs: Spread;
+  readonly p50: Spread;
+  readonly p99: Spread;
+  readonly max: Spread;
+  readonly lookupsPerSec: Spread;
+  readonly status: Status;
+}
+
+export type Summary = ThroughputSummary | WaitingSummary | AsyncStepSummary | LookupSummary;
 
 export interface WaitingSummary {
   readonly type: 'summary';
@@ -153,7 +175,40 @@ export function summarize(collected: readonly Collected[], scenarios: readonly s
       });
     }
   }
+  out.push(...lookups(collected, scenarios));
   out.push(...asyncStep(out));
+  return out;
+}
+
+function lookups(collected: readonly Collected[], scenarios: readonly string[]): LookupSummary[] {
+  const out: LookupSummary[] = [];
+  for (const scenario of scenarios) {
+    const lines = collected
+      .filter((c) => c.side === 'nagare' && c.line.scenario === scenario && isLookupLine(c.line))
+      .map((c) => c.line as LookupLine);
+    for (const backend of [...new Set(lines.map((l) => l.backend))]) {
+      const of = lines.filter((l) => l.backend === backend);
+      const first = of[0]!;
+      const p99 = spread(of.map((l) => l.latencyMs.p99));
+      out.push({
+        type: 'summary',
+        scenario,
+        name: first.name,
+        mode: 'lookup',
+        backend,
+        runs: of.length,
+        n: first.n,
+        items: first.items,
+        importMs: spread(of.map((l) => l.importMs)),
+        firstLookupMs: spread(of.map((l) => l.firstLookupMs)),
+        p50: spread(of.map((l) => l.latencyMs.p50)),
+        p99,
+        max: spread(of.map((l) => l.latencyMs.max)),
+        lookupsPerSec: spread(of.map((l) => l.lookupsPerSec)),
+        status: p99.median <= SEARCH_SELECT_TARGET.maxP99Ms ? 'pass' : 'FAIL',
+      });
+    }
+  }
   return out;
 }
 
@@ -273,6 +328,25 @@ export function markdownReport(summaries: readonly Summary[], ctx: ReportContext
     for (const s of t7) {
       out.push(
         `| ${s.backend} | ${s.mode} | ${int(s.straightPerSec)} | ${int(s.asyncPerSec)} | ${s.costRatio.toFixed(2)}× | ${ASYNC_STEP_TARGET.id} ${ASYNC_STEP_TARGET.text} | ${s.status} |`,
+      );
+    }
+    out.push('');
+  }
+
+  const lookup = summaries.filter((s): s is LookupSummary => s.mode === 'lookup');
+  if (lookup.length > 0) {
+    out.push(
+      `SS: search-select lookups over the ${int(lookup[0]!.items)}-row postal-code master, server-side (OptionsService.choices: version check in the store, in-memory index, page and cursor), one at a time. ` +
+        'Peer: none (bpmn-engine has no options masters or search select; no published figure to compare).',
+    );
+    out.push('');
+    out.push(
+      '| Backend | lookups | import ms | first lookup (load + index) ms | p50 ms | p99 ms | max ms | lookups/s | peer | target | status |',
+    );
+    out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const s of lookup) {
+      out.push(
+        `| ${s.backend} | ${int(s.n)} | ${cell(s.importMs, int)} | ${cell(s.firstLookupMs, int)} | ${cell(s.p50)} | ${cell(s.p99)} | ${cell(s.max)} | ${cell(s.lookupsPerSec, int)} | — (no such feature) | ${SEARCH_SELECT_TARGET.id} ${SEARCH_SELECT_TARGET.text} | ${s.status} |`,
       );
     }
     out.push('');

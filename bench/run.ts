@@ -15,7 +15,14 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from './args.ts';
 import { exitOnFailure, fail, log } from './fail.ts';
-import { type Collected, isMetaLine, isThroughputLine, isWaitingLine, type Side } from './lines.ts';
+import {
+  type Collected,
+  isLookupLine,
+  isMetaLine,
+  isThroughputLine,
+  isWaitingLine,
+  type Side,
+} from './lines.ts';
 import { describeMachine } from './machine.ts';
 import { PEER_SCENARIOS, preparePeer, runPeer } from './peer.ts';
 import { markdownReport, summarize } from './report.ts';
@@ -55,6 +62,11 @@ function runNagare(scenario: string, scale: number, backend: string): unknown[] 
 function backendsFor(id: string, backends: readonly string[]): string[] {
   const scenario = SCENARIOS[id]!;
   if (scenario.kind === 'waiting') return backends.includes('memory') ? ['memory'] : [];
+  // a lookup over stored data needs a store: sqlite when only memory was asked for
+  if (scenario.kind === 'lookup') {
+    const durable = backends.filter((b) => b !== 'memory');
+    return durable.length > 0 ? durable : ['sqlite'];
+  }
   return backends.filter((b) => (scenario.durableOnly ? b !== 'memory' : true));
 }
 
@@ -68,7 +80,7 @@ function collect(
   let results = 0;
   for (const line of lines) {
     if (isMetaLine(line)) continue;
-    if (!isThroughputLine(line) && !isWaitingLine(line))
+    if (!isThroughputLine(line) && !isWaitingLine(line) && !isLookupLine(line))
       fail(`${side} ${scenario}: unexpected line ${JSON.stringify(line)}`);
     if (line.scenario !== scenario) fail(`${side} ${scenario}: got a line for ${line.scenario}`);
     into.push({ side, run, line });

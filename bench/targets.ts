@@ -35,6 +35,13 @@ export const ASYNC_STEP_TARGET = { id: 'T7', text: '≤ 2× the straight-through
 /** T8: stored state of an issue waiting in S2. */
 export const STATE_BYTES_TARGET = { id: 'T8', text: '≤ 1 KB', maxBytes: 1024 } as const;
 
+/** T10: search-select over the postal-code master, per lookup on the server. */
+export const SEARCH_SELECT_TARGET = {
+  id: 'T10',
+  text: 'p99 ≤ 5 ms per lookup on the server',
+  maxP99Ms: 5,
+} as const;
+
 export type Status = 'pass' | 'FAIL' | 'n/a';
 
 /** The target of a scenario on a backend: its own, or (memory) the durable one it is a ceiling for. */

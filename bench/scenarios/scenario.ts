@@ -5,7 +5,7 @@
  */
 import type { CompiledApp } from '@nagare/engine';
 import type { Backend } from '../backends/backend.ts';
-import type { WaitingLine } from '../lines.ts';
+import type { LookupLine, WaitingLine } from '../lines.ts';
 
 export interface Size {
   /** Issues per mode at --scale 1. */
@@ -43,4 +43,14 @@ export interface WaitingScenario {
   measure(app: CompiledApp, size: Size): Promise<WaitingLine[]>;
 }
 
-export type Scenario = ThroughputScenario | WaitingScenario;
+/** A scenario that times one server-side operation over stored data (no BPMN model); runs on sqlite / postgres. */
+export interface LookupScenario {
+  readonly kind: 'lookup';
+  readonly id: string;
+  readonly name: string;
+  /** `n`: operations timed; `warmup`: before them. */
+  readonly size: Size;
+  measure(backend: string, size: Size): Promise<LookupLine[]>;
+}
+
+export type Scenario = ThroughputScenario | WaitingScenario | LookupScenario;

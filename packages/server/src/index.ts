@@ -7,6 +7,9 @@ export * from './connectors/index.js';
 export * from './files/index.js';
 // identity: directory and swimlane operator rules (issue 5)
 export * from './identity/index.js';
+// options masters, search-select and the process log (issue 5)
+export * from './options/index.js';
+export * from './process-log/index.js';
 export type { CommandOutcome } from './runtime/batch-program.js';
 export { type Clock, ManualClock, systemClock } from './runtime/clock.js';
 export { RuntimeError, type RuntimeErrorCode } from './runtime/errors.js';
