@@ -74,6 +74,13 @@ class HttpRequest {
   authSetting(auth) {
     if (auth === null || auth === undefined) throw new Error('Authorization Setting is not set');
     const a = typeof auth === 'string' ? __resolveAuth(auth) : auth;
+    if (a.getType() === 'HEADERS') {
+      for (const [k, v] of Object.entries(a.__f.headers || {})) {
+        this.__headers = this.__headers.filter(([h]) => h.toLowerCase() !== k.toLowerCase());
+        this.__headers.push([k, v]);
+      }
+      return this;
+    }
     if (a.getType() === 'BASIC') return this.basic(a.getBasicUserName(), a.getBasicPassword());
     const token = a.getToken();
     if (token === null || token === '') throw new Error('Authorization Setting ' + a.getName() + ' has no token');

@@ -285,7 +285,14 @@ class AuthSettingWrapper {
   constructor(type, fields) { this.__type = type; Object.assign(this, { __f: fields }); }
   getName() { return this.__f.name === undefined ? null : this.__f.name; }
   getType() { return this.__type; }
-  getToken() { return this.__f.token === undefined ? null : this.__f.token; }
+  getToken() {
+    if (this.__f.token === undefined && this.__f.headers) {
+      const auth = Object.entries(this.__f.headers).find(([k]) => k.toLowerCase() === 'authorization');
+      const m = auth ? /^Bearer\s+(.*)$/i.exec(auth[1]) : null;
+      return m ? m[1] : null;
+    }
+    return this.__f.token === undefined ? null : this.__f.token;
+  }
   getAccessToken() { return this.getToken(); }
   getClientId() { return this.__f.clientId === undefined ? null : this.__f.clientId; }
   getClientSecret() { return this.__f.clientSecret === undefined ? null : this.__f.clientSecret; }
