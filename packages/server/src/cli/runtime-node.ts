@@ -1,9 +1,12 @@
+import { resolve } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { NodeRole } from '../api/node-info.js';
 import { defaultConnectors } from '../connectors/index.js';
 import { createRuntime, type Runtime } from '../runtime/runtime.js';
 import type { WorkerEvent } from '../runtime/worker.js';
+import { DEFAULT_DATA_DIR } from '../store/config.js';
 import type { Store } from '../store/database.js';
+import { connectorDepsFromEnv } from './connector-deps.js';
 
 /** How often a worker node purges history older than the retention period. */
 const PURGE_EVERY_MS = 60 * 60_000;
@@ -21,9 +24,18 @@ export interface RuntimeNode {
  */
 export function startRuntime(
   store: Store,
-  options: { role: NodeRole; retentionDays?: number | undefined; log: FastifyBaseLogger },
+  options: {
+    role: NodeRole;
+    retentionDays?: number | undefined;
+    log: FastifyBaseLogger;
+    dataDir?: string | undefined;
+  },
 ): RuntimeNode {
-  const runtime = createRuntime(store, { connectors: defaultConnectors() });
+  const deps = connectorDepsFromEnv(store, {
+    dataDir: resolve(options.dataDir ?? DEFAULT_DATA_DIR),
+    log: options.log,
+  });
+  const runtime = createRuntime(store, { connectors: defaultConnectors(deps) });
   const log = options.log;
   let purgeTimer: NodeJS.Timeout | undefined;
   if (options.role !== 'api') {

@@ -9,7 +9,8 @@ export function startCli(
   args: readonly string[],
   options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
 ): ChildProcess {
-  const env = { ...process.env, ...options.env };
+  // The servers the tests start listen on 127.0.0.1: allow it (outbound requests refuse it otherwise).
+  const env: NodeJS.ProcessEnv = { NAGARE_OUTBOUND_ALLOW: '127.0.0.1/32', ...process.env, ...options.env };
   // The tests decide whether DATABASE_URL is set; never inherit one from the shell.
   if (!options.env || !('DATABASE_URL' in options.env)) delete env.DATABASE_URL;
   return spawn(process.execPath, ['--conditions=source', '--import', 'tsx', main, ...args], {

@@ -58,7 +58,7 @@ export async function serve(args: readonly string[]): Promise<number> {
     await store.close();
     throw new Error(describeListenError(error, host, port));
   }
-  const node = startRuntime(store, { role, retentionDays, log: app.log });
+  const node = startRuntime(store, { role, retentionDays, log: app.log, dataDir: values['data-dir'] });
   const { port: actualPort } = app.server.address() as AddressInfo;
   process.stdout.write(
     `Nagare ${nagareVersion} ready at ${publicUrl(host, actualPort)} (${store.dialect}: ${store.location})\n`,

@@ -49,7 +49,7 @@ export function csvConnector(options: CsvConnectorOptions = {}): Connector {
             ? config.columns
             : [...new Set(list.flatMap((r) => Object.keys(r ?? {})))];
         rows = list.map((r) => columns.map((c) => r?.[c] ?? null));
-        if (config.header) rows.unshift(columns);
+        if (config.header) rows.unshift([...columns]);
       } else {
         if (!options.issues) return badConfig('this server cannot list issues for CSV');
         const issues = await options.issues(job.workspaceId, issue.appId, config.limit);
@@ -62,7 +62,7 @@ export function csvConnector(options: CsvConnectorOptions = {}): Connector {
             return c in i && c !== 'data' ? own : formatValue(i.data[c]);
           }),
         );
-        if (config.header) rows.unshift(columns);
+        if (config.header) rows.unshift([...columns]);
       }
       const csv = writeCsv(rows, {
         delimiter: config.delimiter,
