@@ -95,14 +95,26 @@ export type BatchResult =
       /** The batch write failed and the commands were written one savepoint each. */
       readonly fallback: boolean;
     }
-  /** Some issues run on app versions not compiled in this process yet: load them, run again. */
-  | { readonly kind: 'needApps'; readonly versionIds: readonly string[] };
+  /**
+   * Some issues run on app versions not compiled in this process yet, or open tasks whose
+   * candidates need lane rules or people not loaded yet: load them, run again.
+   */
+  | {
+      readonly kind: 'needApps';
+      readonly versionIds: readonly string[];
+      readonly workspaceIds?: readonly string[];
+    };
 
 export interface OperatorQuery {
+  readonly workspaceId: string;
   readonly appId: string;
+  readonly appVersionId: string;
   readonly issueId: string;
   readonly node: string;
   readonly lane: LaneSpec | undefined;
+  /** The issue as the command leaves it (its data, who did which step). */
+  readonly state: IssueState;
+  readonly app: CompiledApp;
 }
 
 export interface BatchContext {
@@ -111,8 +123,12 @@ export interface BatchContext {
   readonly timeZone: string;
   readonly app: (versionId: string) => CompiledApp | undefined;
   readonly defaultMaxAttempts: number;
-  /** Who may do a task of this step (identity comes later): [] = offered to anyone. */
-  readonly operators: (query: OperatorQuery) => readonly string[];
+  /**
+   * Who may do a task of this step: null when the step has no swimlane rules (anyone in the
+   * workspace), else the resolved users ([] when the rules found nobody); undefined when what
+   * it needs is not loaded yet (the batch then asks for it: `needApps` with `workspaceIds`).
+   */
+  readonly operators: (query: OperatorQuery) => readonly string[] | null | undefined;
   /** Issues this process committed last (issue-cache.ts); a miss loads the row. */
   readonly cache?: { get(id: string): CachedIssue | undefined };
   /** A lease for a job due now when a local worker has room (eager dispatch), else undefined. */
@@ -210,6 +226,7 @@ export function* batchProgram(items: readonly BatchItem[], ctx: BatchContext): B
     else results.push(applied.result);
   }
   if (missing.size > 0) return { kind: 'needApps', versionIds: [...missing] };
+  if (writes.needs.length > 0) return needsOf(writes);
   if (writes.commands === 0 && writes.timerStartAdvances.length === 0) {
     return { kind: 'done', results, writes: [], issues: [], fallback: false };
   }
@@ -234,6 +251,7 @@ export function* batchProgram(items: readonly BatchItem[], ctx: BatchContext): B
       const own = new WriteSet();
       const applied = yield* applyItem(item, fresh, own, ctx);
       if (applied.kind === 'needApp') return { kind: 'needApps', versionIds: [applied.versionId] };
+      if (own.needs.length > 0) return needsOf(own);
       if (applied.kind === 'rejected') {
         result = applied.result;
         break;
@@ -262,6 +280,14 @@ export function* batchProgram(items: readonly BatchItem[], ctx: BatchContext): B
     );
   }
   return { kind: 'done', results: alone, writes: done, issues: written(issues), fallback: true };
+}
+
+function needsOf(writes: WriteSet): BatchResult {
+  return {
+    kind: 'needApps',
+    versionIds: [...new Set(writes.needs.map((n) => n.versionId))],
+    workspaceIds: [...new Set(writes.needs.map((n) => n.workspaceId))],
+  };
 }
 
 function describe(item: BatchItem): string {
@@ -457,7 +483,21 @@ function toRows(
     switch (effect.type) {
       case 'OpenTask': {
         const lane = effect.lane === undefined ? undefined : app.lanes[effect.lane];
-        const operators = ctx.operators({ appId: cur.appId, issueId: cur.id, node: effect.node, lane });
+        const resolved = ctx.operators({
+          workspaceId: cur.workspaceId,
+          appId: cur.appId,
+          appVersionId: cur.appVersionId,
+          issueId: cur.id,
+          node: effect.node,
+          lane,
+          state,
+          app,
+        });
+        if (resolved === undefined) {
+          writes.needs.push({ versionId: cur.appVersionId, workspaceId: cur.workspaceId });
+          break;
+        }
+        const operators = resolved ?? [];
         const base = {
           workspace_id: cur.workspaceId,
           issue_id: cur.id,
@@ -484,13 +524,21 @@ function toRows(
           }
         } else {
           const only = operators.length === 1 ? operators[0]! : null;
+          const id = `${cur.id}:${effect.seq}`;
           writes.taskInserts.push({
             ...base,
-            id: `${cur.id}:${effect.seq}`,
+            id,
             status: only ? 'allocated' : 'offered',
             assignee: only,
-            candidates: operators.length > 1 ? JSON.stringify(operators) : null,
+            // null: the step has no swimlane rules, anyone in the workspace may take it;
+            // []: the rules found nobody, a process manager must reassign it.
+            candidates: resolved === null || only ? null : JSON.stringify(operators),
           });
+          if (!only) {
+            for (const user of operators) {
+              writes.candidateInserts.push({ task_id: id, user_id: user, workspace_id: cur.workspaceId });
+            }
+          }
         }
         break;
       }

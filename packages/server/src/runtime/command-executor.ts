@@ -37,7 +37,9 @@ export interface ExecutorOptions {
   readonly clock: Clock;
   readonly timeZone: string;
   readonly defaultMaxAttempts: number;
-  readonly operators: (query: OperatorQuery) => readonly string[];
+  readonly operators: (query: OperatorQuery) => readonly string[] | null | undefined;
+  /** Loads what `operators` answered undefined for (lane rules of versions, people of workspaces). */
+  readonly prepare?: (versionIds: readonly string[], workspaceIds: readonly string[]) => Promise<void>;
   /** Most commands in one transaction. */
   readonly maxBatch: number;
   /** Transactions in flight at once (1 on SQLite: one writer; a few on PostgreSQL). */
@@ -156,6 +158,7 @@ export class CommandExecutor {
         if (result.kind === 'needApps') {
           if (round > 2) throw new Error(`app versions could not be loaded: ${result.versionIds.join(', ')}`);
           await Promise.all(result.versionIds.map((id) => this.#o.apps.load(id)));
+          if (result.workspaceIds) await this.#o.prepare?.(result.versionIds, result.workspaceIds);
           continue;
         }
         if (result.fallback) this.stats.fallbacks += 1;

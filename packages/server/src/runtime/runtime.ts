@@ -32,6 +32,7 @@ import { CommandExecutor, type ExecutorStats } from './command-executor.js';
 import type { EagerSink } from './eager-jobs.js';
 import { RuntimeError } from './errors.js';
 import { IssueCache } from './issue-cache.js';
+import { LaneResolver } from './lane-resolver.js';
 import { nextFiring, roundAt } from './timer-starts.js';
 import { Worker, type WorkerEvent, type WorkerHost, type WorkerOptions } from './worker.js';
 
@@ -49,8 +50,13 @@ export interface RuntimeOptions {
   readonly connectors?: ConnectorRegistry;
   /** Attempts of a job whose step sets no `maxAttempts`. */
   readonly defaultMaxAttempts?: number;
-  /** Who may do a task (identity comes later); default: nobody in particular (offered). */
-  readonly operators?: (query: OperatorQuery) => readonly string[];
+  /**
+   * Who may do a task; default: the step's swimlane rules over the workspace's people in the
+   * store (lane-resolver.ts). A function here replaces that (tests, embedding).
+   */
+  readonly operators?: (query: OperatorQuery) => readonly string[] | null;
+  /** How long a workspace's people are trusted before they are read again (default 2 s). */
+  readonly directoryTtlMs?: number;
   readonly maxBatch?: number;
   readonly maxInFlight?: number;
   /** Active issues kept as last committed, to skip reloading them (issue-cache.ts); 0 turns it off. */
@@ -162,7 +168,7 @@ export class Runtime {
   readonly #apps: AppCache;
   readonly #executor: CommandExecutor;
   readonly #newId: () => string;
-  readonly #operators: (query: OperatorQuery) => readonly string[];
+  readonly #lanes: LaneResolver;
   readonly #released = new Map<string, { versionId: string; workspaceId: string; until: number }>();
   readonly #wakeListeners = new Set<() => void>();
   readonly #workers = new Set<Worker>();
@@ -176,7 +182,11 @@ export class Runtime {
     this.connectors = options.connectors ?? createConnectorRegistry([]);
     this.timeZone = options.timeZone ?? 'UTC';
     this.#newId = options.newId ?? (() => newId(this.clock.now()));
-    this.#operators = options.operators ?? (() => []);
+    this.#lanes = new LaneResolver({
+      db: store.db,
+      clock: this.clock,
+      ...(options.directoryTtlMs === undefined ? {} : { ttlMs: options.directoryTtlMs }),
+    });
     this.#rs = createRuntimeStore(store);
     this.#apps = new AppCache(store.db);
     this.#executor = new CommandExecutor({
@@ -185,7 +195,8 @@ export class Runtime {
       clock: this.clock,
       timeZone: this.timeZone,
       defaultMaxAttempts: options.defaultMaxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-      operators: this.#operators,
+      operators: options.operators ?? ((query) => this.#lanes.operators(query)),
+      prepare: (versions, workspaces) => this.#lanes.prepare(versions, workspaces),
       maxBatch: options.maxBatch ?? 500,
       maxInFlight: options.maxInFlight ?? this.#rs.maxInFlight,
       onCommit: (writes) => {

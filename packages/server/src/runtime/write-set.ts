@@ -52,6 +52,12 @@ export interface TaskInsert {
   created_at: string;
 }
 
+export interface CandidateInsert {
+  task_id: string;
+  user_id: string;
+  workspace_id: string;
+}
+
 export interface JobInsert {
   issue_id: string;
   seq: number;
@@ -115,6 +121,8 @@ export class WriteSet {
   readonly issueUpdates = new Map<string, IssueUpdate>();
   readonly history: HistoryInsert[] = [];
   readonly taskInserts: TaskInsert[] = [];
+  /** The candidates of offered tasks (task_candidate rows). */
+  readonly candidateInserts: CandidateInsert[] = [];
   /** The completed task (must be open). */
   readonly taskCompletions: { id: string; operator: string; at: string }[] = [];
   /** CloseTask: every still-open task of the seq. */
@@ -127,6 +135,8 @@ export class WriteSet {
   readonly subscriptionInserts: SubscriptionInsert[] = [];
   readonly subscriptionDeletes: SeqKey[] = [];
   readonly timerStartAdvances: TimerStartAdvance[] = [];
+  /** Tasks whose candidates could not be resolved yet: what to load before running again. */
+  readonly needs: { versionId: string; workspaceId: string }[] = [];
   /** A job that is due now was inserted unleased: wake idle workers after the commit. */
   wake = false;
 

@@ -10,6 +10,8 @@ import type { Generated } from 'kysely';
 import type { AuthorizationTables } from './schema/authorization.js';
 import type { DataTables } from './schema/data.js';
 import type { IdentityTables } from './schema/identity.js';
+import type { TaskDraftTables } from './schema/task-drafts.js';
+import type { WebhookTables } from './schema/webhooks.js';
 
 export interface InstallationTable {
   /** Random UUID made by migration 0001: identifies this installation. */
@@ -38,6 +40,8 @@ export interface AppVersionTable {
   app_id: string;
   version: number;
   status: 'draft' | 'released' | 'retired';
+  /** What the release changed (migration 0008). */
+  note: string | null;
   process_id: string;
   bpmn: string;
   created_at: string;
@@ -145,7 +149,29 @@ export interface TimerStartTable {
   locked_until: string | null;
 }
 
-export interface Database extends AuthorizationTables, DataTables, IdentityTables {
+/** One candidate of an offered task (migration 0008). */
+export interface TaskCandidateTable {
+  task_id: string;
+  user_id: string;
+  workspace_id: string;
+}
+
+/** A user's star and read marks on a task (migration 0008). */
+export interface TaskFlagTable {
+  task_id: string;
+  user_id: string;
+  workspace_id: string;
+  starred: number;
+  read: number;
+  updated_at: string;
+}
+
+export interface Database
+  extends AuthorizationTables,
+    DataTables,
+    IdentityTables,
+    TaskDraftTables,
+    WebhookTables {
   installation: InstallationTable;
   workspace: WorkspaceTable;
   app: AppTable;
@@ -153,6 +179,8 @@ export interface Database extends AuthorizationTables, DataTables, IdentityTable
   issue: IssueTable;
   history: HistoryTable;
   task: TaskTable;
+  task_candidate: TaskCandidateTable;
+  task_flag: TaskFlagTable;
   job: JobTable;
   incident: IncidentTable;
   message_subscription: MessageSubscriptionTable;

@@ -5,6 +5,8 @@ import * as m0003 from './0003_history_per_command.js';
 import * as m0004 from './0004_identity.js';
 import * as m0005 from './0005_authorization_settings.js';
 import * as m0007 from './0007_data.js';
+import * as m0008 from './0008_tasks.js';
+import * as m0009 from './0009_webhooks.js';
 
 /**
  * Every migration, by name, in order. Listed by hand rather than read from the folder so that
@@ -18,4 +20,6 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0004_identity': m0004,
   '0005_authorization_settings': m0005,
   '0007_data': m0007,
+  '0008_tasks': m0008,
+  '0009_webhooks': m0009,
 });

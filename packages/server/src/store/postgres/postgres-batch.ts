@@ -87,6 +87,7 @@ const INCIDENT = cols(
   'message',
   'created_at',
 );
+const CANDIDATE = cols('task_id', 'user_id', 'workspace_id');
 const SUBSCRIPTION = cols('issue_id', 'seq:int', 'workspace_id', 'app_id', 'node', 'key', 'created_at');
 
 function unnest(columns: readonly Column[], first = 1): string {
@@ -113,6 +114,7 @@ const SQL = {
     where i.id = v.id and i.version = v.expect_version`,
   insertHistory: insertSql('history', HISTORY),
   insertTask: insertSql('task', TASK),
+  insertCandidate: insertSql('task_candidate', CANDIDATE),
   insertJob: insertSql('job', JOB),
   insertIncident: insertSql('incident', INCIDENT, ", status|, 'open'"),
   insertSubscription: insertSql('message_subscription', SUBSCRIPTION),
@@ -238,6 +240,9 @@ export class PostgresBatchRunner {
       }
       if (w.history.length > 0) await q('insertHistory', arrays(HISTORY, w.history));
       if (w.taskInserts.length > 0) await q('insertTask', arrays(TASK, w.taskInserts));
+      if (w.candidateInserts.length > 0) {
+        await q('insertCandidate', arrays(CANDIDATE, w.candidateInserts));
+      }
       if (w.jobInserts.length > 0) await q('insertJob', arrays(JOB, w.jobInserts));
       if (w.incidentInserts.length > 0) await q('insertIncident', arrays(INCIDENT, w.incidentInserts));
       if (w.subscriptionInserts.length > 0) {

@@ -54,6 +54,7 @@ const TASK_COLUMNS = [
   'deadline',
   'created_at',
 ] as const;
+const CANDIDATE_COLUMNS = ['task_id', 'user_id', 'workspace_id'] as const;
 const HISTORY_COLUMNS = ['issue_id', 'ordinal', 'count', 'workspace_id', 'events', 'at'] as const;
 
 export class SqliteBatchRunner {
@@ -196,6 +197,9 @@ export class SqliteBatchRunner {
       }
       if (w.history.length > 0) this.#insertMany('history', HISTORY_COLUMNS, w.history);
       if (w.taskInserts.length > 0) this.#insertMany('task', TASK_COLUMNS, w.taskInserts);
+      if (w.candidateInserts.length > 0) {
+        this.#insertMany('task_candidate', CANDIDATE_COLUMNS, w.candidateInserts);
+      }
       for (const row of w.jobInserts) s.insertJob!.run(row);
       for (const row of w.incidentInserts) s.insertIncident!.run(row);
       for (const row of w.subscriptionInserts) s.insertSubscription!.run(row);
