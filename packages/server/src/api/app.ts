@@ -12,6 +12,7 @@ import { healthRoutes } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { systemRoutes } from './routes/system/index.js';
+import { type WorkflowOptions, workflowRoutes } from './routes/workflow/index.js';
 
 export interface AppOptions {
   /** An open, migrated store. The app does not own it: whoever opened it closes it. */
@@ -21,6 +22,8 @@ export interface AppOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** Sign-in and rate limits (docs/auth.md). */
   readonly auth?: AuthOptions;
+  /** The Workflow API's runtime and file store (docs/workflow-api.md); default its own. */
+  readonly workflow?: WorkflowOptions;
 }
 
 function createFastify(logger: FastifyServerOptions['logger']) {
@@ -57,6 +60,7 @@ export async function buildApp(options: AppOptions): Promise<NagareApp> {
   await app.register(dataRoutes, { store: options.store });
   await app.register(authRoutes, { store: options.store });
   await app.register(systemRoutes, { store: options.store });
+  await app.register(workflowRoutes, { store: options.store, ...options.workflow });
   await registerDocsUi(app);
   return app;
 }

@@ -35,7 +35,10 @@ export const errorCodes = {
   NAGARE_FORBIDDEN: { status: 403, meaning: 'Signed in, but without the authority this needs.' },
   NAGARE_INSUFFICIENT_SCOPE: { status: 403, meaning: 'The OAuth token lacks the scope (read = GET only).' },
   NAGARE_CSRF: { status: 403, meaning: 'A cookie-session request that changes state lacks its CSRF token.' },
-  NAGARE_CONFLICT: { status: 409, meaning: 'The change conflicts with existing data (duplicate, still in use).' },
+  NAGARE_CONFLICT: {
+    status: 409,
+    meaning: 'The change conflicts with existing data (duplicate, still in use).',
+  },
   NAGARE_RATE_LIMITED: { status: 429, meaning: 'Too many requests for this user or client; retry later.' },
   NAGARE_INVALID_OPTIONS_XML: {
     status: 400,
@@ -44,6 +47,20 @@ export const errorCodes = {
   NAGARE_INVALID_CURSOR: {
     status: 400,
     meaning: 'A paging cursor that this server did not give out, or from an older version of the data.',
+  },
+  NAGARE_INVALID_BPMN: {
+    status: 400,
+    meaning:
+      'The BPMN does not compile; `details` lists each problem with the element it names. Nothing was stored.',
+  },
+  NAGARE_INVALID_DATA: {
+    status: 400,
+    meaning:
+      'Data item values were refused; `details` lists each `{ code, fieldName, message }`. Nothing was changed.',
+  },
+  NAGARE_QUOTA_EXCEEDED: {
+    status: 507,
+    meaning: 'Storing the file would take the workspace over its storage quota; nothing was kept.',
   },
   NAGARE_INTERNAL: { status: 500, meaning: 'An unexpected server error; the log has the details.' },
 } as const satisfies Record<string, { status: number; meaning: string }>;

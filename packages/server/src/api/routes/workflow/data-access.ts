@@ -1,0 +1,43 @@
+import { applyWrite, type DataValues, type StepAccess, visibleData } from '@nagare/engine';
+import { NagareError } from '../../errors.js';
+import type { AppModel } from './app-model.js';
+
+/** The data a viewer with this access may see; an App without declared items shows everything. */
+export function visible(model: AppModel, values: DataValues, access: StepAccess): Record<string, unknown> {
+  if (model.items.length === 0) return { ...values };
+  return visibleData(model.items, values, access);
+}
+
+/**
+ * Checks a write against the step's access (engine `applyWrite`) and returns only the values
+ * it changes; 400 NAGARE_INVALID_DATA listing every problem otherwise (nothing is changed).
+ */
+export function checkedWrite(
+  model: AppModel,
+  current: DataValues,
+  incoming: DataValues,
+  access: StepAccess,
+  finish: boolean,
+): Record<string, unknown> {
+  if (model.items.length === 0) return { ...incoming };
+  const result = applyWrite(model.items, current, incoming, access, { finish });
+  if (!result.ok) {
+    const first = result.errors[0];
+    const more = result.errors.length > 1 ? ` (and ${result.errors.length - 1} more)` : '';
+    throw new NagareError(
+      'NAGARE_INVALID_DATA',
+      `Invalid data: ${first?.message ?? 'refused'}${more}`,
+      result.errors.map((e) => ({ code: e.code, fieldName: e.fieldName, message: e.message })),
+    );
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of result.changed) out[key] = result.values[key];
+  return out;
+}
+
+/** Every item editable (a start without a start form: the starter may set any item). */
+export function allEditable(model: AppModel): StepAccess {
+  const out: Record<string, { mode: 'edit'; required: false }> = {};
+  for (const item of model.items) out[item.fieldName] = { mode: 'edit', required: false };
+  return out;
+}

@@ -1,0 +1,58 @@
+import { dirname, join } from 'node:path';
+import multipart from '@fastify/multipart';
+import type { FastifyPluginAsync } from 'fastify';
+import type { FileStore } from '../../../files/file-store.js';
+import { LocalFileStore } from '../../../files/local-file-store.js';
+import { createRuntime, type Runtime } from '../../../runtime/runtime.js';
+import type { Store } from '../../../store/database.js';
+import { messageRoutes } from '../messages/index.js';
+import { appRoutes } from './apps.js';
+import { workflowContext } from './context.js';
+import { mapWorkflowErrors } from './errors.js';
+import { formRoutes } from './forms.js';
+import { issueRoutes } from './issues.js';
+import { taskRoutes } from './tasks.js';
+import { MULTIPART_LIMITS } from './uploads.js';
+import { webhookRoutes } from './webhooks.js';
+
+export interface WorkflowOptions {
+  /** The node's runtime; without one the routes make their own (commands only, no worker). */
+  readonly runtime?: Runtime;
+  /** Where attachments go; default a LocalFileStore beside the SQLite file or in NAGARE_FILES_DIR. */
+  readonly files?: FileStore;
+}
+
+/** The default file root: NAGARE_FILES_DIR, else `files/` beside the SQLite database. */
+export function defaultFilesRoot(store: Store): string {
+  const fromEnv = process.env.NAGARE_FILES_DIR;
+  if (fromEnv && fromEnv.trim() !== '') return fromEnv;
+  return store.dialect === 'sqlite'
+    ? join(dirname(store.location), 'files')
+    : join(process.cwd(), 'data', 'files');
+}
+
+/**
+ * The Workflow API under /api (docs/workflow-api.md): Apps, issues, tasks, forms,
+ * attachments and webhooks, for the signed-in caller's workspace.
+ */
+export const workflowRoutes: FastifyPluginAsync<{ store: Store } & WorkflowOptions> = async (
+  app,
+  options,
+) => {
+  const store = options.store;
+  const ownRuntime = options.runtime === undefined ? createRuntime(store) : undefined;
+  const runtime = options.runtime ?? (ownRuntime as Runtime);
+  const files = options.files ?? new LocalFileStore({ store, root: defaultFilesRoot(store) });
+  if (ownRuntime) app.addHook('onClose', async () => ownRuntime.close());
+  const ctx = workflowContext(store, runtime, files);
+  await app.register(
+    async (api) => {
+      mapWorkflowErrors(api);
+      await api.register(multipart, { limits: MULTIPART_LIMITS });
+      for (const routes of [appRoutes, issueRoutes, taskRoutes, formRoutes, webhookRoutes, messageRoutes]) {
+        await api.register(routes, { ctx });
+      }
+    },
+    { prefix: '/api' },
+  );
+};
