@@ -115,7 +115,7 @@ describe('OAuth 2.0 with openid-client against a running server', () => {
 
     const me = await api(tokens.access_token, '/api/system/me');
     expect(me.status).toBe(200);
-    expect((await me.json()).id).toBe(ws.users.alice!.id);
+    expect(((await me.json()) as { id: string }).id).toBe(ws.users.alice!.id);
 
     // The code is single use.
     await expect(
@@ -160,7 +160,7 @@ describe('OAuth 2.0 with openid-client against a running server', () => {
       body: JSON.stringify({ apiPassword: 'whatever-long' }),
     });
     expect(put.status).toBe(403);
-    expect((await put.json()).error.code).toBe('NAGARE_INSUFFICIENT_SCOPE');
+    expect(((await put.json()) as { error: { code: string } }).error.code).toBe('NAGARE_INSUFFICIENT_SCOPE');
     // A public client cannot use client credentials.
     await expect(oidc.clientCredentialsGrant(config, { scope: 'read' })).rejects.toMatchObject({
       error: 'unauthorized_client',
@@ -193,7 +193,7 @@ describe('OAuth 2.0 with openid-client against a running server', () => {
     const tokens = await oidc.clientCredentialsGrant(config, { scope: 'read' });
     expect(tokens.refresh_token).toBeUndefined();
     const me = await api(tokens.access_token, '/api/system/me');
-    expect((await me.json()).id).toBe(ws.users.admin!.id);
+    expect(((await me.json()) as { id: string }).id).toBe(ws.users.admin!.id);
 
     const wrong = await oidc.discovery(new URL(base), confidential.id, 'not-the-secret', undefined, {
       execute: [oidc.allowInsecureRequests],

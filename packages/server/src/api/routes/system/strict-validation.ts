@@ -2,8 +2,11 @@ import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyInstance } from 'fastify';
+import type { FastifyValidationResult } from 'fastify/types/schema.js';
 
 interface Problem {
+  keyword: string;
+  schemaPath: string;
   instancePath: string;
   message: string;
   params: Record<string, unknown>;
@@ -29,6 +32,8 @@ export function installStrictValidation(app: FastifyInstance): void {
         if (seen.has(e.path)) continue;
         seen.add(e.path);
         problems.push({
+          keyword: 'typebox',
+          schemaPath: '#',
           instancePath: e.path,
           message: e.message.replace(/^Expected/, 'must be'),
           params: {},
@@ -37,7 +42,7 @@ export function installStrictValidation(app: FastifyInstance): void {
       }
       validate.errors = problems;
       return false;
-    }) as ((data: unknown) => unknown) & { errors?: Problem[] };
+    }) as FastifyValidationResult;
     return validate;
   });
 }
