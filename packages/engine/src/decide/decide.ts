@@ -400,11 +400,13 @@ function messageReceived(run: Run, state: IssueState, c: MessageReceived): Decid
 
 function cancelIssue(run: Run, c: CancelIssue): void {
   run.removeAll(undefined, 'cancelled');
-  run.emit(
-    c.reason !== undefined
-      ? { type: 'IssueEnded', status: 'cancelled', at: run.nowIso, reason: c.reason }
-      : { type: 'IssueEnded', status: 'cancelled', at: run.nowIso },
-  );
+  run.emit({
+    type: 'IssueEnded',
+    status: 'cancelled',
+    at: run.nowIso,
+    ...(c.reason !== undefined ? { reason: c.reason } : {}),
+    ...(c.by !== undefined ? { by: c.by } : {}),
+  });
   run.effect({ type: 'EndIssue', status: 'cancelled' });
 }
 

@@ -126,6 +126,8 @@ export type HistoryEvent =
       readonly status: Exclude<IssueStatus, 'active'>;
       readonly at: string;
       readonly reason?: string;
+      /** Who cancelled it (CancelIssue.by), for the process log; absent when the process ended itself. */
+      readonly by?: string;
     };
 
 export type HistoryEventType = HistoryEvent['type'];

@@ -137,7 +137,7 @@ export function deriveEntries(
         case 'IssueEnded':
           push(
             'issue-ended',
-            { detail: event.reason ? `${event.status}: ${event.reason}` : event.status },
+            { actor: event.by, detail: event.reason ? `${event.status}: ${event.reason}` : event.status },
             event.at,
           );
           return;

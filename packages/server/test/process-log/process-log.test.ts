@@ -120,6 +120,18 @@ describeEachDialect('process log', ({ config }) => {
     }
   });
 
+  it('names who cancelled an issue', async () => {
+    const { appId } = await t.runtime.deploy({ bpmn: APP });
+    const { issueId } = await t.runtime.startIssue({ appId, by: 'ann' });
+    await t.runtime.cancelIssue(issueId, { reason: 'duplicate', by: 'carol' });
+    const { entries } = await log.query('default', { issueId });
+    expect(entries.at(-1)).toMatchObject({
+      kind: 'issue-ended',
+      actor: 'carol',
+      detail: 'cancelled: duplicate',
+    });
+  });
+
   it('refuses a window with more issues than one request reads', async () => {
     await runOne();
     await runOne();
