@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { NodeRole } from '../api/node-info.js';
 import { defaultConnectors } from '../connectors/index.js';
+import { startMailInFromEnv } from '../mail-in/from-env.js';
 import { createRuntime, type Runtime } from '../runtime/runtime.js';
 import type { WorkerEvent } from '../runtime/worker.js';
 import { DEFAULT_DATA_DIR } from '../store/config.js';
@@ -37,6 +38,7 @@ export function startRuntime(
   });
   const runtime = createRuntime(store, { connectors: defaultConnectors(deps) });
   const log = options.log;
+  const mailIn = startMailInFromEnv(runtime, store, deps.fileStore, log);
   let purgeTimer: NodeJS.Timeout | undefined;
   if (options.role !== 'api') {
     runtime.createWorker({ onEvent: (event) => logEvent(log, event) }).start();
@@ -62,6 +64,8 @@ export function startRuntime(
     runtime,
     async close() {
       clearInterval(purgeTimer);
+      await (await mailIn)?.close();
+      deps.mail?.close?.();
       await runtime.close();
     },
   };
