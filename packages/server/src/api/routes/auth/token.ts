@@ -61,6 +61,10 @@ function clientCredentialsOf(request: FastifyRequest, body: TokenRequest): { id?
 }
 
 async function client(store: Store, request: FastifyRequest, body: TokenRequest): Promise<OAuthClient> {
+  // RFC 6749 §3.2: form-encoded only (the app accepts JSON elsewhere, not here).
+  if (!request.headers['content-type']?.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+    throw new OAuthError('invalid_request', 'Send the parameters as application/x-www-form-urlencoded');
+  }
   const { id, secret } = clientCredentialsOf(request, body);
   if (id === undefined || id === '') throw new OAuthError('invalid_client', 'No client_id');
   const found = await authenticateClient(store.db, id, secret);
