@@ -216,6 +216,13 @@ describe('issues', () => {
       payload: { data: [1] },
     });
     expect(code(notObject)).toBe('NAGARE_INVALID_REQUEST');
+    const extra = await t.app.inject({
+      method: 'POST',
+      url: `/api/apps/${appId}/issues`,
+      headers: alice,
+      payload: { data: {}, bogus: 1 },
+    });
+    expect(code(extra)).toBe('NAGARE_INVALID_REQUEST');
     const badMode = await t.app.inject({
       method: 'POST',
       url: `/api/apps/${appId}/issues`,

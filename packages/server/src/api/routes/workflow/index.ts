@@ -6,6 +6,7 @@ import { LocalFileStore } from '../../../files/local-file-store.js';
 import { createRuntime, type Runtime } from '../../../runtime/runtime.js';
 import type { Store } from '../../../store/database.js';
 import { messageRoutes } from '../messages/index.js';
+import { installStrictValidation } from '../system/strict-validation.js';
 import { appRoutes } from './apps.js';
 import { workflowContext } from './context.js';
 import { mapWorkflowErrors } from './errors.js';
@@ -48,6 +49,8 @@ export const workflowRoutes: FastifyPluginAsync<{ store: Store } & WorkflowOptio
   await app.register(
     async (api) => {
       mapWorkflowErrors(api);
+      // Bodies are checked as sent: no coercion of types, no silently dropped unknown fields.
+      installStrictValidation(api);
       await api.register(multipart, { limits: MULTIPART_LIMITS });
       for (const routes of [appRoutes, issueRoutes, taskRoutes, formRoutes, webhookRoutes, messageRoutes]) {
         await api.register(routes, { ctx });
