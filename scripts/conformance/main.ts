@@ -5,11 +5,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../shared-dir.js';
+import { addonSection } from './addon-section.js';
 import { executionSection } from './execution-section.js';
 import { roundTripSection } from './roundtrip-section.js';
 import type { ConformanceSection } from './section.js';
 
-export const sections: ConformanceSection[] = [executionSection, roundTripSection];
+export const sections: ConformanceSection[] = [executionSection, roundTripSection, addonSection];
 
 export async function renderConformance(list: readonly ConformanceSection[] = sections): Promise<string> {
   const parts = [

@@ -2,6 +2,7 @@ import type { AuthorizationResolver } from '../authorization/authorization-setti
 import type { FileStore } from '../files/file-store.js';
 import type { OutboundFetch } from '../outbound/outbound-fetch.js';
 import { chatworkConnector } from './chatwork/connector.js';
+import { type AddonLoader, addonConnector } from './addon/connector.js';
 import { type ConnectorRegistry, createConnectorRegistry } from './connector.js';
 import { csvConnector } from './csv/connector.js';
 import type { IssueSource } from './csv/issue-list.js';
@@ -13,6 +14,7 @@ import { kintoneConnector } from './kintone/connector.js';
 import { mailConnector } from './mail/connector.js';
 import type { MailSender } from './mail/mail-sender.js';
 import { pdfConnector } from './pdf/connector.js';
+import { scriptConnector } from './script/connector.js';
 import { slackConnector } from './slack/connector.js';
 import { stripeConnector } from './stripe/connector.js';
 
@@ -30,6 +32,8 @@ export interface ConnectorDeps {
   readonly folders?: Readonly<Record<string, FolderStore>>;
   /** The App's issues, for the CSV step's issuesToCsv. */
   readonly issues?: IssueSource;
+  /** The Workspace's imported add-ons (addons/addon-store.ts `addonLoader`), for add-on steps. */
+  readonly addons?: AddonLoader;
 }
 
 /** The connectors `nagare serve` runs. */
@@ -48,5 +52,7 @@ export function defaultConnectors(deps: ConnectorDeps = {}): ConnectorRegistry {
     kintoneConnector(deps),
     chatworkConnector(deps),
     googleDriveConnector(deps),
+    scriptConnector(deps),
+    addonConnector(deps),
   ]);
 }

@@ -7,6 +7,7 @@
  * date conversion, and they sort correctly as strings. JSON columns are text.
  */
 import type { Generated } from 'kysely';
+import type { AddonTables } from './schema/addons.js';
 import type { AuthorizationTables } from './schema/authorization.js';
 import type { DataTables } from './schema/data.js';
 import type { IdentityTables } from './schema/identity.js';
@@ -167,7 +168,8 @@ export interface TaskFlagTable {
 }
 
 export interface Database
-  extends AuthorizationTables,
+  extends AddonTables,
+    AuthorizationTables,
     DataTables,
     IdentityTables,
     TaskDraftTables,

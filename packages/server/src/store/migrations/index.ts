@@ -4,6 +4,7 @@ import * as m0002 from './0002_runtime.js';
 import * as m0003 from './0003_history_per_command.js';
 import * as m0004 from './0004_identity.js';
 import * as m0005 from './0005_authorization_settings.js';
+import * as m0006 from './0006_addons.js';
 import * as m0007 from './0007_data.js';
 import * as m0008 from './0008_tasks.js';
 import * as m0009 from './0009_webhooks.js';
@@ -19,6 +20,7 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0003_history_per_command': m0003,
   '0004_identity': m0004,
   '0005_authorization_settings': m0005,
+  '0006_addons': m0006,
   '0007_data': m0007,
   '0008_tasks': m0008,
   '0009_webhooks': m0009,

@@ -1,0 +1,111 @@
+import type { AddonDefinition } from '../../addons/addon-xml.js';
+import { itemsForScript, writesToData } from '../../script/data-bridge.js';
+import { runScript, type ScriptAuthSetting } from '../../script/run-script.js';
+import type { Connector, ConnectorResult, JobRun } from '../connector.js';
+import { readTimeZone } from '../script/config.js';
+import { type ScriptHostDeps, scriptHost } from '../script/host.js';
+import { readAddonConfigs } from './config.js';
+
+/** Finds an imported add-on of the Workspace: `version` undefined means the latest. */
+export type AddonLoader = (
+  workspaceId: string,
+  addonId: string,
+  version?: number,
+) => Promise<AddonDefinition | undefined>;
+
+export interface AddonConnectorDeps extends ScriptHostDeps {
+  readonly addons?: AddonLoader;
+  /** How often and how long to call `proceed()` of a long-running add-on within one job run. */
+  readonly proceedEveryMs?: number;
+  readonly proceedAttempts?: number;
+}
+
+/**
+ * Runs an imported add-on (`<nagare:automation type="addon" addon="id[@version]">`): its script
+ * in the sandbox, then `main()` (v2 add-ons; v1 scripts run top to bottom). A long-running
+ * add-on's `main()` answers `false`; then `proceed()` is called every `proceedEveryMs` with the
+ * temporary data it saved, until it answers anything but `false` or the attempts run out.
+ * The writes of every call are committed together at the end, only on success.
+ */
+export function addonConnector(deps: AddonConnectorDeps = {}): Connector {
+  const host = scriptHost(deps);
+  const every = deps.proceedEveryMs ?? 2_000;
+  const attempts = deps.proceedAttempts ?? 15;
+  const bad = (message: string): ConnectorResult => ({
+    ok: false,
+    error: { code: 'BAD_CONFIG', message },
+    retryable: false,
+  });
+  return {
+    type: 'addon',
+    async run(job: JobRun, signal: AbortSignal): Promise<ConnectorResult> {
+      const ref = job.automation.addon?.trim() ?? '';
+      const m = /^([A-Za-z0-9][A-Za-z0-9._-]{0,99})(?:@(\d+))?$/.exec(ref);
+      if (!m) return bad(`the step names no add-on (automation addon="id" or "id@version"), got "${ref}"`);
+      if (!deps.addons) return bad('add-ons are not available on this server');
+      const addon = await deps.addons(job.workspaceId, m[1]!, m[2] === undefined ? undefined : Number(m[2]));
+      if (!addon) return bad(`no add-on "${ref}" in this workspace`);
+      if (addon.type !== 'SERVICE_TASK') return bad(`add-on "${ref}" is a ${addon.type}, not a service task`);
+      const zone = readTimeZone(job.automation.configs.timezone);
+      if (typeof zone === 'string') return bad(zone);
+      const issue = await job.issue();
+      const items = itemsForScript(issue.app.dataItems, issue.data);
+      const read = readAddonConfigs(addon, job.automation.configs, items);
+      if (!read.ok) return bad(read.error);
+      const configs = { ...read.configs };
+      for (const [config, name] of Object.entries(read.auth)) {
+        const setting: ScriptAuthSetting | undefined = host.authorization
+          ? await host.authorization({ workspaceId: job.workspaceId, appId: issue.appId, name })
+          : undefined;
+        if (!setting) return bad(`config "${config}": no authorization setting "${name}" for this App`);
+        configs[config] = { value: name, auth: setting };
+      }
+      const base = {
+        workspaceId: job.workspaceId,
+        appId: issue.appId,
+        issueId: job.issueId,
+        debug: issue.mode === 'test',
+        script: addon.script,
+        scriptName: `addon/${m[1]}.js`,
+        configs,
+        timeZoneOffsetMinutes: zone.timeZoneOffsetMinutes,
+        fetch: host.fetchFor(job),
+        ...(host.authorization ? { authorization: host.authorization } : {}),
+        signal,
+      };
+      let data = issue.data;
+      let written: Record<string, unknown> = {};
+      let temporaryData: string | null = null;
+      for (let round = 0; ; round++) {
+        const entry = addon.addonVersion === undefined ? undefined : round === 0 ? 'main()' : 'proceed()';
+        const outcome = await runScript({
+          ...base,
+          idempotencyKey: `${job.idempotencyKey}:${round}`,
+          items: itemsForScript(issue.app.dataItems, data),
+          temporaryData,
+          ...(entry === undefined ? {} : { entry }),
+        });
+        if (!outcome.ok)
+          return { ok: false, error: { code: outcome.code, message: outcome.message }, retryable: false };
+        const converted = writesToData(outcome.writes, issue.app.dataItems, zone.timeZoneOffsetMinutes);
+        if (!converted.ok) return { ok: false, error: { code: 'SCRIPT_BAD_VALUE', message: converted.error }, retryable: false };
+        written = { ...written, ...converted.data };
+        data = { ...data, ...converted.data };
+        temporaryData = outcome.temporaryData;
+        if (outcome.returned !== false || entry === undefined) break;
+        if (round + 1 >= attempts)
+          return {
+            ok: false,
+            error: { code: 'ADDON_STILL_RUNNING', message: `proceed() still answers false after ${attempts} calls` },
+            retryable: false,
+          };
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, every);
+          signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+        });
+        if (signal.aborted) return { ok: false, error: { code: 'ABORTED', message: 'the run was stopped' }, retryable: true };
+      }
+      return { ok: true, data: written as typeof issue.data };
+    },
+  };
+}
