@@ -18,6 +18,7 @@ import {
   updateOrganization,
 } from '../../src/identity/organizations.js';
 import { addRoleMember, createRole, deleteRole } from '../../src/identity/roles.js';
+import { secretHash } from '../../src/identity/secrets.js';
 import { storeDirectorySeed } from '../../src/identity/store-directory.js';
 import { createUser, deleteUser, findUser, listUsers, updateUser } from '../../src/identity/users.js';
 import { createWorkspace } from '../../src/identity/workspaces.js';
