@@ -12,7 +12,7 @@
 export const SANDBOX_WORKER_SOURCE = String.raw`
 const { parentPort, workerData, receiveMessageOnPort } = require('node:worker_threads');
 const crypto = require('node:crypto');
-const { newQuickJSWASMModule, shouldInterruptAfterDeadline } = require(workerData.quickjs);
+const { newQuickJSWASMModuleFromVariant, newVariant, RELEASE_SYNC, shouldInterruptAfterDeadline } = require(workerData.quickjs);
 
 const flag = new Int32Array(workerData.shared);
 const replyPort = workerData.replyPort;
@@ -52,7 +52,12 @@ function local(op, arg) {
 }
 
 (async () => {
-  const mod = await newQuickJSWASMModule();
+  // QuickJS's own accounting misses large allocations in this build, so the WebAssembly memory
+  // itself is capped: beyond it malloc fails and QuickJS throws "out of memory"
+  const PAGE = 65536;
+  const maxPages = Math.max(256, Math.ceil((workerData.limits.memoryBytes + 16 * 1048576) / PAGE));
+  const memory = new WebAssembly.Memory({ initial: 256, maximum: maxPages });
+  const mod = await newQuickJSWASMModuleFromVariant(newVariant(RELEASE_SYNC, { wasmMemory: memory }));
   const rt = mod.newRuntime();
   rt.setMemoryLimit(workerData.limits.memoryBytes);
   rt.setMaxStackSize(workerData.limits.stackBytes);
@@ -60,6 +65,9 @@ function local(op, arg) {
   const describe = (ctx, handle) => {
     const thrown = ctx.dump(handle);
     handle.dispose();
+    // out of memory so badly that not even an error object could be made: QuickJS throws null
+    if (thrown === null && memory.buffer.byteLength >= 0.9 * maxPages * PAGE)
+      return { kind: 'error', name: 'InternalError', message: 'out of memory' };
     if (thrown && typeof thrown === 'object') {
       return {
         kind: 'error',
