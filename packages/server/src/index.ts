@@ -1,6 +1,7 @@
 // The server package's public API (for tests, embedding, and the bench).
 export { type AppOptions, buildApp, type NagareApp } from './api/app.js';
 export { type ErrorCode, errorCodes, NagareError } from './api/errors.js';
+export { type Principal, requirePrincipal, type Scope } from './api/auth/principal.js';
 export type { NodeInfo, NodeRole } from './api/node-info.js';
 export * from './connectors/index.js';
 // files: FileStore and the local-disk implementation (issue 5)

@@ -1,5 +1,15 @@
 // Identity: the directory of users, organizations, roles and App authorities, and the
 // swimlane operator rules resolved over it.
+
+// The stored people of a workspace (issue 5; docs/auth.md).
+export {
+  type Caller,
+  grantAppAuthority,
+  grantSystemAuthority,
+  hasAppAuthority,
+  hasSystemAuthority,
+  type SystemAuthority,
+} from './authorities.js';
 export {
   type AppAuthority,
   type AuthorityGrant,
@@ -12,6 +22,8 @@ export {
   type Membership,
   type Position,
 } from './directory.js';
+export { IdentityError, type IdentityErrorKind } from './identity-error.js';
+export { setMembership } from './memberships.js';
 export {
   type Allocation,
   type LaneOperators,
@@ -22,6 +34,7 @@ export {
   readLaneOperators,
   readOperatorRule,
 } from './operator-rules.js';
+export { createOrganization } from './organizations.js';
 export {
   type Operator,
   type OperatorErrorCode,
@@ -31,3 +44,7 @@ export {
   type ResolveContext,
   resolveLane,
 } from './resolve.js';
+export { addRoleMember, createRole } from './roles.js';
+export { loadDirectory, storeDirectorySeed } from './store-directory.js';
+export { createUser, deleteUser, findUser } from './users.js';
+export { createWorkspace, setWorkspaceAuthSettings } from './workspaces.js';
