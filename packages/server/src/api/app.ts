@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
+import { authorizationRoutes } from '../authorization/routes.js';
 import type { Store } from '../store/database.js';
 import { nagareVersion } from '../version.js';
 import { type AuthOptions, authPlugin } from './auth/auth-plugin.js';
@@ -61,6 +62,7 @@ export async function buildApp(options: AppOptions): Promise<NagareApp> {
   await app.register(authRoutes, { store: options.store });
   await app.register(systemRoutes, { store: options.store });
   await app.register(workflowRoutes, { store: options.store, ...options.workflow });
+  await app.register(authorizationRoutes, { store: options.store });
   await registerDocsUi(app);
   return app;
 }
