@@ -5,7 +5,7 @@ export {
 } from './http-choice-source.js';
 export { OptionsError, type OptionsErrorCode } from './options-error.js';
 export { type CachedIndex, OptionsIndexCache } from './options-index-cache.js';
-export { type OptionsMasterInfo, OptionsMasterStore } from './options-master-store.js';
+export { type MasterRevision, type OptionsMasterInfo, OptionsMasterStore } from './options-master-store.js';
 export { OptionsService, type OptionsServiceOptions } from './options-service.js';
 export {
   type Choice,

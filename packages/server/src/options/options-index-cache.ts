@@ -1,19 +1,22 @@
 import { OptionsIndex } from '@nagare/engine';
-import type { OptionsMasterStore } from './options-master-store.js';
+import type { MasterRevision, OptionsMasterStore } from './options-master-store.js';
 
-export interface CachedIndex {
-  readonly version: number;
+export interface CachedIndex extends MasterRevision {
   readonly index: OptionsIndex;
 }
 
 /** Items kept in memory across all cached masters by default (≈ 14 postal-code masters). */
 export const DEFAULT_MAX_CACHED_ITEMS = 2_000_000;
 
+const sameRevision = (a: MasterRevision, b: MasterRevision): boolean =>
+  a.version === b.version && a.sha256 === b.sha256;
+
 /**
  * Search-select indexes, built lazily from the store and kept per (Workspace, master). Every
- * `get` asks the store for the master's version (one primary-key lookup) and rebuilds when it
- * moved, so a master replaced on another node is never answered from an old index. Concurrent
- * first lookups share one build; least recently used masters are dropped past `maxItems`.
+ * `get` asks the store which revision is current (one primary-key lookup) and rebuilds when it
+ * is not the cached one, so a master replaced on another node is never answered from an old
+ * index. Concurrent first lookups share one build; least recently used masters are dropped past
+ * `maxItems`.
  */
 export class OptionsIndexCache {
   readonly #masters: OptionsMasterStore;
@@ -27,32 +30,34 @@ export class OptionsIndexCache {
     this.#maxItems = options.maxItems ?? DEFAULT_MAX_CACHED_ITEMS;
   }
 
-  /** The master's index at its current version, or undefined when the master does not exist. */
+  /** The master's index at its current revision, or undefined when the master does not exist. */
   async get(workspaceId: string, name: string): Promise<CachedIndex | undefined> {
     const key = `${workspaceId}\u0000${name}`;
-    const version = await this.#masters.version(workspaceId, name);
-    if (version === undefined) {
-      this.#drop(key);
-      return undefined;
+    for (let attempt = 0; ; attempt++) {
+      const revision = await this.#masters.revision(workspaceId, name);
+      if (revision === undefined) {
+        this.#drop(key);
+        return undefined;
+      }
+      const cached = this.#entries.get(key);
+      if (cached && sameRevision(cached, revision)) {
+        this.#entries.delete(key); // re-insert: most recently used last
+        this.#entries.set(key, cached);
+        return cached;
+      }
+      let building = this.#building.get(key);
+      if (!building) {
+        building = this.#build(key, workspaceId, name).finally(() => this.#building.delete(key));
+        this.#building.set(key, building);
+      }
+      const built = await building;
+      // A build that began before the import we saw: look again (a few times at most; then the
+      // newest build there is, which is never older than what the store had when it began).
+      if (!built || sameRevision(built, revision) || attempt >= 2) return built;
     }
-    const cached = this.#entries.get(key);
-    if (cached && cached.version >= version) {
-      this.#entries.delete(key); // re-insert: most recently used last
-      this.#entries.set(key, cached);
-      return cached;
-    }
-    let building = this.#building.get(key);
-    if (!building) {
-      building = this.#build(key, workspaceId, name).finally(() => this.#building.delete(key));
-      this.#building.set(key, building);
-    }
-    const built = await building;
-    // A build that started before a newer import: look again (rare; bounded by imports).
-    if (built && built.version < version) return this.get(workspaceId, name);
-    return built;
   }
 
-  /** Forgets the master here (after an import on this node; other nodes see the version move). */
+  /** Forgets the master here (after an import on this node; other nodes see the revision move). */
   invalidate(workspaceId: string, name: string): void {
     this.#drop(`${workspaceId}\u0000${name}`);
   }
@@ -68,9 +73,11 @@ export class OptionsIndexCache {
       this.#drop(key);
       return undefined;
     }
-    const entry: CachedIndex = { version: loaded.version, index: new OptionsIndex(loaded.items) };
-    const current = this.#entries.get(key);
-    if (current && current.version >= entry.version) return current;
+    const entry: CachedIndex = {
+      version: loaded.version,
+      sha256: loaded.sha256,
+      index: new OptionsIndex(loaded.items),
+    };
     this.#drop(key);
     this.#entries.set(key, entry);
     this.#items += entry.index.size;

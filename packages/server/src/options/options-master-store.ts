@@ -5,6 +5,12 @@ import type { Store } from '../store/database.js';
 import { checkMasterName } from './master-name.js';
 import { describeProblems, OptionsError } from './options-error.js';
 
+/** One import of a master: its version and the hash of its XML. */
+export interface MasterRevision {
+  readonly version: number;
+  readonly sha256: string;
+}
+
 /** What a master is, without its items. */
 export interface OptionsMasterInfo {
   readonly name: string;
@@ -85,31 +91,39 @@ export class OptionsMasterStore {
     return rows.map(toInfo);
   }
 
-  /** The master's current version, or undefined when there is none of that name (one key lookup). */
-  async version(workspaceId: string, name: string): Promise<number | undefined> {
+  /**
+   * Which import of the master is current (one key lookup), or undefined when there is none of
+   * that name. The hash tells two imports apart even when the version number repeats (a master
+   * removed, then imported again, starts at 1).
+   */
+  async revision(workspaceId: string, name: string): Promise<MasterRevision | undefined> {
     const row = await this.#store.db
       .selectFrom('options_master')
-      .select('version')
+      .select(['version', 'sha256'])
       .where('workspace_id', '=', workspaceId)
       .where('name', '=', name)
       .executeTakeFirst();
-    return row?.version;
+    return row ? { version: Number(row.version), sha256: row.sha256 } : undefined;
   }
 
-  /** The master's items and the version they belong to, or undefined. */
+  /** The master's items and the revision they belong to, or undefined. */
   async items(
     workspaceId: string,
     name: string,
-  ): Promise<{ version: number; items: OptionItem[] } | undefined> {
+  ): Promise<(MasterRevision & { items: OptionItem[] }) | undefined> {
     const row = await this.#store.db
       .selectFrom('options_master')
-      .select(['version', 'items'])
+      .select(['version', 'sha256', 'items'])
       .where('workspace_id', '=', workspaceId)
       .where('name', '=', name)
       .executeTakeFirst();
     if (!row) return undefined;
     const pairs = JSON.parse(row.items) as [string, string][];
-    return { version: row.version, items: pairs.map(([value, display]) => ({ value, display })) };
+    return {
+      version: Number(row.version),
+      sha256: row.sha256,
+      items: pairs.map(([value, display]) => ({ value, display })),
+    };
   }
 
   /** Removes the master; false when there was none. */

@@ -48,7 +48,7 @@ export class OptionsService {
   }
 
   async choices(workspaceId: string, name: string, query: ChoicesQuery): Promise<ChoicesPage> {
-    const { version, index } = await this.index(workspaceId, name);
-    return pageOfChoices(name, version, index, query);
+    const cached = await this.index(workspaceId, name);
+    return pageOfChoices(name, cached, cached.index, query);
   }
 }

@@ -1,6 +1,7 @@
 import type { OptionsIndex } from '@nagare/engine';
 import { decodeCursor, encodeCursor } from './choices-cursor.js';
 import { OptionsError } from './options-error.js';
+import type { MasterRevision } from './options-master-store.js';
 
 export interface ChoicesQuery {
   /** Label contains it, or id starts with it (case-insensitive, NFKC). */
@@ -39,7 +40,7 @@ export const MAX_QUERY_LENGTH = 200;
  */
 export function pageOfChoices(
   master: string,
-  version: number,
+  revision: MasterRevision,
   index: OptionsIndex,
   query: ChoicesQuery,
 ): ChoicesPage {
@@ -58,7 +59,7 @@ export function pageOfChoices(
       throw new OptionsError('BAD_QUERY', `${field} is longer than ${MAX_QUERY_LENGTH} characters`);
     }
   }
-  const offset = query.cursor === undefined ? 0 : decodeCursor(query.cursor, master, version).offset;
+  const offset = query.cursor === undefined ? 0 : decodeCursor(query.cursor, master, revision).offset;
   if (offset >= MAX_PAGED_MATCHES) {
     throw new OptionsError('BAD_CURSOR', `the cursor points past the first ${MAX_PAGED_MATCHES} matches`);
   }
@@ -72,7 +73,8 @@ export function pageOfChoices(
   const end = offset + limit;
   const choices = found.slice(offset, end).map((item) => ({ id: item.value, label: item.display }));
   const more = found.length > end && end < MAX_PAGED_MATCHES;
+  const { version } = revision;
   return more
-    ? { master, version, choices, nextCursor: encodeCursor({ version, offset: end }) }
+    ? { master, version, choices, nextCursor: encodeCursor(revision, end) }
     : { master, version, choices };
 }

@@ -146,6 +146,32 @@ describeEachDialect('options masters in the store', ({ config }) => {
       const page = await nodeB.choices('ws-a', 'm', {});
       expect(page).toMatchObject({ version: 2, choices: [{ id: '2', label: 'two' }] });
 
+      // removed and imported again, it starts at version 1 again: told apart by its hash
+      await options.masters.delete('ws-a', 'm');
+      await options.import(
+        'ws-a',
+        'm',
+        optionsXml([
+          ['3', 'three'],
+          ['4', 'four'],
+        ]),
+      );
+      expect(await nodeB.choices('ws-a', 'm', {})).toMatchObject({
+        version: 1,
+        choices: [{ id: '3' }, { id: '4' }],
+      });
+      await options.import(
+        'ws-a',
+        'm',
+        optionsXml([
+          ['2', 'two'],
+          ['5', 'five'],
+        ]),
+      );
+      await options.masters.delete('ws-a', 'm');
+      await options.import('ws-a', 'm', optionsXml([['6', 'six']]));
+      expect(await nodeB.choices('ws-a', 'm', {})).toMatchObject({ version: 1, choices: [{ id: '6' }] });
+
       // and a removed master is gone there too
       await options.masters.delete('ws-a', 'm');
       expect((await refusal(nodeB.choices('ws-a', 'm', {}))).code).toBe('UNKNOWN_MASTER');

@@ -18,6 +18,9 @@ function refusalOf(fn: () => unknown): OptionsError {
   throw new Error('expected a refusal');
 }
 
+/** A revision of the master: version n of the same import. */
+const rev = (version: number, sha256 = 'a'.repeat(64)) => ({ version, sha256 });
+
 // 1,000 items: ids 0000..0999, labels "Item 0000 (even|odd)".
 const ITEMS = Array.from({ length: 1_000 }, (_, i) => {
   const id = String(i).padStart(4, '0');
@@ -32,7 +35,7 @@ describe('a page of choices', () => {
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const page = pageOfChoices('m', 7, index, { q: 'odd', limit: 64, ...(cursor ? { cursor } : {}) });
+      const page = pageOfChoices('m', rev(7), index, { q: 'odd', limit: 64, ...(cursor ? { cursor } : {}) });
       seen.push(...page.choices.map((c) => c.id));
       cursor = page.nextCursor;
       pages++;
@@ -43,47 +46,59 @@ describe('a page of choices', () => {
 
   it('finds by id prefix and by label substring together, and by parent (forward match of ids)', () => {
     // "Item 0012 even" contains 012; 0120..0129 start with it
-    expect(pageOfChoices('m', 1, index, { q: '012', limit: 20 }).choices.map((c) => c.id)).toEqual([
+    expect(pageOfChoices('m', rev(1), index, { q: '012', limit: 20 }).choices.map((c) => c.id)).toEqual([
       '0012',
       ...ITEMS.slice(120, 130).map(([id]) => id),
     ]);
-    const child = pageOfChoices('m', 1, index, { parentId: '05', q: 'even', limit: 100 });
+    const child = pageOfChoices('m', rev(1), index, { parentId: '05', q: 'even', limit: 100 });
     expect(child.choices.map((c) => c.id)).toEqual(
       ITEMS.slice(500, 600)
         .filter((_, i) => i % 2 === 0)
         .map(([id]) => id),
     );
     expect(child.nextCursor).toBeUndefined();
-    expect(pageOfChoices('m', 1, index, { parentId: '', limit: 2 }).choices.map((c) => c.id)).toEqual([
+    expect(pageOfChoices('m', rev(1), index, { parentId: '', limit: 2 }).choices.map((c) => c.id)).toEqual([
       '0000',
       '0001',
     ]);
-    expect(pageOfChoices('m', 1, index, { q: 'no such label' }).choices).toEqual([]);
+    expect(pageOfChoices('m', rev(1), index, { q: 'no such label' }).choices).toEqual([]);
   });
 
   it('refuses a cursor from another version of the master, or one it did not give out', () => {
-    const first = pageOfChoices('m', 1, index, { limit: 10 });
-    const stale = refusalOf(() => pageOfChoices('m', 2, index, { cursor: first.nextCursor }));
+    const first = pageOfChoices('m', rev(1), index, { limit: 10 });
+    const stale = refusalOf(() => pageOfChoices('m', rev(2), index, { cursor: first.nextCursor }));
     expect(stale.code).toBe('BAD_CURSOR');
     expect(stale.message).toBe(
       'the cursor is from version 1 of options master "m", which is now at version 2: start again without a cursor',
     );
-    for (const cursor of ['garbage', Buffer.from('{"v":1,"o":-5}').toString('base64url'), '']) {
-      expect(refusalOf(() => pageOfChoices('m', 1, index, { cursor })).code).toBe('BAD_CURSOR');
+    const reimported = refusalOf(() =>
+      pageOfChoices('m', rev(1, 'b'.repeat(64)), index, { cursor: first.nextCursor }),
+    );
+    expect(reimported.message).toBe(
+      'the cursor is from an earlier import of options master "m": start again without a cursor',
+    );
+    for (const cursor of [
+      'garbage',
+      Buffer.from('{"v":1,"h":"aaaaaaaaaaaa","o":-5}').toString('base64url'),
+      '',
+    ]) {
+      expect(refusalOf(() => pageOfChoices('m', rev(1), index, { cursor })).code).toBe('BAD_CURSOR');
     }
-    const far = Buffer.from(JSON.stringify({ v: 1, o: MAX_PAGED_MATCHES })).toString('base64url');
-    expect(refusalOf(() => pageOfChoices('m', 1, index, { cursor: far })).message).toContain(
+    const far = Buffer.from(JSON.stringify({ v: 1, h: 'a'.repeat(12), o: MAX_PAGED_MATCHES })).toString(
+      'base64url',
+    );
+    expect(refusalOf(() => pageOfChoices('m', rev(1), index, { cursor: far })).message).toContain(
       'past the first 10000',
     );
   });
 
   it('refuses a limit out of range and an over-long query', () => {
     for (const limit of [0, -1, 501, 1.5, Number.NaN]) {
-      const error = refusalOf(() => pageOfChoices('m', 1, index, { limit }));
+      const error = refusalOf(() => pageOfChoices('m', rev(1), index, { limit }));
       expect(error.code).toBe('BAD_QUERY');
       expect(error.message).toContain('limit must be an integer from 1 to 500');
     }
-    expect(refusalOf(() => pageOfChoices('m', 1, index, { q: 'x'.repeat(201) })).message).toBe(
+    expect(refusalOf(() => pageOfChoices('m', rev(1), index, { q: 'x'.repeat(201) })).message).toBe(
       'q is longer than 200 characters',
     );
   });
