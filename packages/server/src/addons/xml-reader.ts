@@ -92,7 +92,7 @@ function parse(xml: string, lineOf: (i: number) => number): XmlElement {
       const text = xml.slice(i, textEnd);
       const top = stack[stack.length - 1];
       if (top) top.text += decodeText(text, i);
-      else if (text.trim() !== '') throw new XmlProblem('text outside the root element', i);
+      else if (text.trim() !== '') throw new XmlProblem('text outside the root element', i + text.search(/\S/));
     }
     if (lt === -1) break;
     i = lt;

@@ -234,7 +234,8 @@ function __formatPattern(pattern, ms, offsetMin, locale) {
       case 'G': out += era ? (n >= 4 ? era.name : era.short) : f.y > 0 ? 'AD' : 'BC'; break;
       case 'y': case 'u': {
         const y = era ? eraYear : f.y;
-        if (era) out += String(y);
+        if (era && y === 1 && n >= 4 && ja) out += '元';
+        else if (era) out += String(y);
         else out += n === 2 ? __pad(y % 100, 2) : __pad(y, n);
         break;
       }
