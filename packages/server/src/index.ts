@@ -4,6 +4,10 @@ export { type ErrorCode, errorCodes, NagareError } from './api/errors.js';
 export { type Principal, requirePrincipal, type Scope } from './api/auth/principal.js';
 export type { NodeInfo, NodeRole } from './api/node-info.js';
 export * from './connectors/index.js';
+// authorization settings, outbound requests and message start by e-mail (issue 7)
+export * from './authorization/index.js';
+export * from './mail-in/index.js';
+export * from './outbound/index.js';
 // files: FileStore and the local-disk implementation (issue 5)
 export * from './files/index.js';
 // identity: directory and swimlane operator rules (issue 5)
