@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { buildApp, type NagareApp } from '../../../src/api/app.js';
 import { LocalFileStore } from '../../../src/files/local-file-store.js';
 import { createRuntime, type Runtime } from '../../../src/runtime/runtime.js';
-import { resolveStoreConfig } from '../../../src/store/config.js';
+import { resolveStoreConfig, type StoreConfig } from '../../../src/store/config.js';
 import { openStore, type Store } from '../../../src/store/database.js';
 import { migrateToLatest } from '../../../src/store/migrate.js';
 import { type SeededWorkspace, seedWorkspace } from '../../support/identity.js';
@@ -24,9 +24,9 @@ export interface WorkflowTestApp {
  * LocalFileStore, the default workspace (alice: App creator; bob: a plain user) and a second
  * workspace (eve) for the cross-workspace checks.
  */
-export async function buildWorkflowApp(): Promise<WorkflowTestApp> {
+export async function buildWorkflowApp(config?: StoreConfig): Promise<WorkflowTestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'nagare-wf-'));
-  const store = await openStore(resolveStoreConfig({ dataDir }));
+  const store = await openStore(config ?? resolveStoreConfig({ dataDir }));
   await migrateToLatest(store);
   const ws = await seedWorkspace(store, {
     workspaceId: 'default',

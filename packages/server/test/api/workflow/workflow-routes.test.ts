@@ -451,6 +451,22 @@ describe('tasks and forms', () => {
     expect(
       code(await t.app.inject({ method: 'POST', url: `/api/tasks/${id}/finish`, headers: bob, payload: {} })),
     ).toBe('NAGARE_NOT_FOUND');
+    const stray = await t.app.inject({
+      method: 'POST',
+      url: `/api/tasks/${id}/finish`,
+      headers: { ...alice, 'content-type': 'multipart/form-data; boundary=xx' },
+      payload: '--xx\r\nContent-Disposition: form-data; name="note"\r\n\r\nlost?\r\n--xx--\r\n',
+    });
+    expect(code(stray)).toBe('NAGARE_BAD_REQUEST');
+    expect(stray.json().error.message).toContain('"note"');
+    const tooBig = await t.app.inject({
+      method: 'PUT',
+      url: `/api/tasks/${id}/form`,
+      headers: { ...alice, 'content-type': 'multipart/form-data; boundary=xx' },
+      payload: `--xx\r\nContent-Disposition: form-data; name="attachment"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n${'x'.repeat(1024 * 1024 + 10)}\r\n--xx--\r\n`,
+    });
+    expect(tooBig.statusCode).toBe(413);
+    expect(await t.store.db.selectFrom('file').selectAll().where('name', '=', 'big.bin').execute()).toEqual([]);
     expect((await t.runtime.listTasks({ issueId }))[0]?.status).toBe('allocated');
   });
 });

@@ -7,6 +7,7 @@ import { Forbidden, Unauthorized } from '../../auth/principal.js';
 import { BadRequest, NagareError, NotFound } from '../../errors.js';
 import type { WorkflowContext } from '../workflow/context.js';
 import { allEditable, checkedWrite } from '../workflow/data-access.js';
+import { fromFormText } from '../workflow/form-text.js';
 import { startIssue } from '../workflow/issues.js';
 import { errors, Id } from '../workflow/schemas.js';
 import { readUpload, type Upload } from '../workflow/uploads.js';
@@ -56,13 +57,19 @@ async function readMessage(ctx: WorkflowContext, request: FastifyRequest, worksp
       fields: { ...upload.fields } as Record<string, unknown>,
       files: upload.files,
       discard: upload.discard,
+      text: true,
     };
   }
   const body = request.body;
   if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
     throw new BadRequest('The body must be a JSON object of fields');
   }
-  return { fields: { ...((body ?? {}) as Record<string, unknown>) }, files: {}, discard: async () => {} };
+  return {
+    fields: { ...((body ?? {}) as Record<string, unknown>) },
+    files: {},
+    discard: async () => {},
+    text: false,
+  };
 }
 
 /** HTTP message events: a POST starts an issue at a message start event, or delivers a message to a waiting issue. */
@@ -98,7 +105,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> 
     async (request, reply) => {
       const found = await appOf(request, request.params.appId);
       const debug = request.headers[DEBUG_HEADER] === 'true';
-      const { fields, files, discard } = await readMessage(ctx, request, found.workspace_id);
+      const { fields, files, discard, text } = await readMessage(ctx, request, found.workspace_id);
       try {
         const versionId = debug
           ? ((
@@ -117,7 +124,8 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> 
         const spec = model.app.messageStarts.find((m) => m.node === request.params.node);
         if (!spec) throw new NotFound(`message start event of App "${found.id}"`, request.params.node);
         checkKey(request, found.workspace_id, spec.key, fields.key);
-        const { key: _key, ...data } = fields;
+        const { key: _key, ...given } = fields;
+        const data = text ? fromFormText(model, given) : given;
         const started = await startIssue(
           ctx,
           request.principal,
@@ -149,7 +157,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> 
     },
     async (request, reply) => {
       const found = await appOf(request, request.params.appId);
-      const { fields, files, discard } = await readMessage(ctx, request, found.workspace_id);
+      const { fields, files, discard, text } = await readMessage(ctx, request, found.workspace_id);
       try {
         const issueId = fields.issueId;
         if (typeof issueId !== 'string' || issueId === '')
@@ -178,9 +186,9 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> 
         const expected = subs[0]?.key ?? undefined;
         checkKey(request, found.workspace_id, expected, fields.key);
         const { key: _key, issueId: _issue, ...raw } = fields;
-        const incoming: Record<string, unknown> = { ...raw };
-        for (const [field, refs] of Object.entries(files)) incoming[field] = refs;
         const model = await ctx.models.load(issue.app_version_id);
+        const incoming: Record<string, unknown> = text ? fromFormText(model, raw) : { ...raw };
+        for (const [field, refs] of Object.entries(files)) incoming[field] = refs;
         const state = JSON.parse(issue.state) as { data: DataValues };
         const data = checkedWrite(model, state.data, incoming, allEditable(model), false);
         await ctx.runtime.deliverMessage({

@@ -10,7 +10,7 @@ import { type AppModel, accessAt } from './app-model.js';
 import type { WorkflowContext } from './context.js';
 import { checkedWrite } from './data-access.js';
 import { errors, Finished, Form, FormBody, TaskIdParams } from './schemas.js';
-import { parseDataField, readUpload } from './uploads.js';
+import { onlyFields, parseDataField, readUpload } from './uploads.js';
 
 const tags = ['tasks'];
 const jsonOrMultipart = {
@@ -168,6 +168,7 @@ async function formInput(
   }
   const upload = await readUpload(req, ctx.files, p.workspaceId);
   try {
+    onlyFields(upload, ['data', 'button']);
     const data: Record<string, unknown> = parseDataField(upload.fields.data, 'body');
     const task = await findTask(ctx.store.db, p.workspaceId, (req.params as { taskId: string }).taskId);
     const issue = await findIssue(ctx.store.db, p.workspaceId, task.issue_id);

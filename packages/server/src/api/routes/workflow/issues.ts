@@ -23,7 +23,7 @@ import {
   Started,
   StopBody,
 } from './schemas.js';
-import { parseDataField, readUpload } from './uploads.js';
+import { onlyFields, parseDataField, readUpload } from './uploads.js';
 
 const tags = ['issues'];
 /** The CSV export's row cap (as the product's list export). */
@@ -57,6 +57,7 @@ export const issueRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> = 
         const upload = await readUpload(request, ctx.files, p.workspaceId);
         discard = upload.discard;
         try {
+          onlyFields(upload, ['data', 'mode']);
           const mode = upload.fields.mode;
           if (mode !== undefined && mode !== 'normal' && mode !== 'test') {
             throw new BadRequest('body.mode must be "normal" or "test"');

@@ -1,7 +1,13 @@
-import { type TSchema, Type } from '@sinclair/typebox';
+import { FormatRegistry, type TSchema, Type } from '@sinclair/typebox';
 import { ErrorBody } from '../../errors.js';
 
 /** TypeBox schemas of the Workflow API (docs/workflow-api.md). */
+
+// The strict (TypeBox) validator knows no formats until they are registered: RFC 3339 date-time.
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+if (!FormatRegistry.Has('date-time')) {
+  FormatRegistry.Set('date-time', (value) => DATE_TIME.test(value) && !Number.isNaN(Date.parse(value)));
+}
 
 export const Id = Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\s/]+$' });
 export const Timestamp = Type.String({ format: 'date-time' });

@@ -85,3 +85,13 @@ export function parseDataField(text: string | undefined, where: string): Record<
   }
   return value as Record<string, unknown>;
 }
+
+/** Refuses text fields a route does not read (a typo must not be dropped silently). */
+export function onlyFields(upload: Upload, allowed: readonly string[]): void {
+  const unknown = Object.keys(upload.fields).filter((f) => !allowed.includes(f));
+  if (unknown.length > 0) {
+    throw new BadRequest(
+      `multipart field${unknown.length > 1 ? 's' : ''} ${unknown.map((f) => `"${f}"`).join(', ')} unknown here: send values in the "data" field (JSON), files as file parts`,
+    );
+  }
+}
