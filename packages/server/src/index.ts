@@ -3,17 +3,17 @@ export { type AppOptions, buildApp, type NagareApp } from './api/app.js';
 export { type ErrorCode, errorCodes, NagareError } from './api/errors.js';
 export { type Principal, requirePrincipal, type Scope } from './api/auth/principal.js';
 export type { NodeInfo, NodeRole } from './api/node-info.js';
-export * from './connectors/index.js';
-// authorization settings, outbound requests and message start by e-mail (issue 7)
+// authorization settings, outbound requests, message start by e-mail (issue 7)
 export * from './authorization/index.js';
-export * from './mail-in/index.js';
-export * from './outbound/index.js';
+export * from './connectors/index.js';
 // files: FileStore and the local-disk implementation (issue 5)
 export * from './files/index.js';
 // identity: directory and swimlane operator rules (issue 5)
 export * from './identity/index.js';
+export * from './mail-in/index.js';
 // options masters, search-select and the process log (issue 5)
 export * from './options/index.js';
+export * from './outbound/index.js';
 export * from './process-log/index.js';
 export type { CommandOutcome } from './runtime/batch-program.js';
 export { type Clock, ManualClock, systemClock } from './runtime/clock.js';
