@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
+import { addonRoutes } from '../addons/routes.js';
 import { authorizationRoutes } from '../authorization/routes.js';
 import type { Store } from '../store/database.js';
 import { nagareVersion } from '../version.js';
@@ -63,6 +64,7 @@ export async function buildApp(options: AppOptions): Promise<NagareApp> {
   await app.register(systemRoutes, { store: options.store });
   await app.register(workflowRoutes, { store: options.store, ...options.workflow });
   await app.register(authorizationRoutes, { store: options.store });
+  await app.register(addonRoutes, { store: options.store });
   await registerDocsUi(app);
   return app;
 }
