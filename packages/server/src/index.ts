@@ -19,6 +19,7 @@ export type { CommandOutcome } from './runtime/batch-program.js';
 export { type Clock, ManualClock, systemClock } from './runtime/clock.js';
 export { RuntimeError, type RuntimeErrorCode } from './runtime/errors.js';
 export * from './runtime/runtime.js';
+export type { TaskFilter, TaskPage, TaskView } from './runtime/tasks.js';
 export { backoffDelay, Worker, type WorkerEvent, type WorkerOptions } from './runtime/worker.js';
 export { checkStore, type StoreCheck } from './store/check.js';
 export { maskDatabaseUrl, resolveStoreConfig, type StoreConfig } from './store/config.js';

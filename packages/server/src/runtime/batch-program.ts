@@ -43,6 +43,8 @@ export interface CommandItem {
   readonly kind: 'command';
   readonly issueId: string;
   readonly command: Command;
+  /** The workspace the caller acts in: an issue of another workspace is unknown to it. */
+  readonly workspace?: string;
   /** StartIssue: the app version the issue runs on. */
   readonly start?: { readonly appId: string; readonly appVersionId: string; readonly workspaceId: string };
   /** A worker's result: committed only while the worker still holds the job's lease. */
@@ -75,7 +77,8 @@ export type WriteResult =
   | { readonly ok: true }
   | {
       readonly ok: false;
-      readonly reason: 'conflict' | 'lease' | 'duplicate' | 'error';
+      /** `forbidden`: a task completed by someone who is neither its assignee nor a candidate. */
+      readonly reason: 'conflict' | 'lease' | 'duplicate' | 'forbidden' | 'error';
       readonly error?: unknown;
     };
 
@@ -301,6 +304,11 @@ function writeError(item: BatchItem, failure: Exclude<WriteResult, { ok: true }>
         'LEASE_LOST',
         `the job ${describe(item)} is no longer held by this worker (its lease ran out or the job was cancelled)`,
       );
+    case 'forbidden':
+      return new RuntimeError(
+        'NOT_YOUR_TASK',
+        `issue ${describe(item)}: only the task's assignee or, while it is offered, one of its candidates may complete it`,
+      );
     case 'duplicate':
       return new RuntimeError('REJECTED', `issue ${describe(item)} already exists`, {
         rejection: 'ALREADY_STARTED',
@@ -336,6 +344,9 @@ function* applyCommand(
   ctx: BatchContext,
 ): Generator<BatchOp, Applied, unknown> {
   let cur = current.get(item.issueId);
+  if (cur !== undefined && item.workspace !== undefined && cur.workspaceId !== item.workspace) {
+    return rejected(new RuntimeError('UNKNOWN_ISSUE', `no issue ${item.issueId}`));
+  }
   if (cur === undefined) {
     if (item.start === undefined) {
       return rejected(new RuntimeError('UNKNOWN_ISSUE', `no issue ${item.issueId}`));
@@ -531,13 +542,12 @@ function toRows(
             status: only ? 'allocated' : 'offered',
             assignee: only,
             // null: the step has no swimlane rules, anyone in the workspace may take it;
-            // []: the rules found nobody, a process manager must reassign it.
-            candidates: resolved === null || only ? null : JSON.stringify(operators),
+            // []: the rules found nobody, a process manager must reassign it. Kept when one
+            // candidate gets the task at once, so declining offers it to the same people.
+            candidates: resolved === null ? null : JSON.stringify(operators),
           });
-          if (!only) {
-            for (const user of operators) {
-              writes.candidateInserts.push({ task_id: id, user_id: user, workspace_id: cur.workspaceId });
-            }
+          for (const user of operators) {
+            writes.candidateInserts.push({ task_id: id, user_id: user, workspace_id: cur.workspaceId });
           }
         }
         break;

@@ -9,6 +9,9 @@
  * - `NOT_RELEASED`: the app has no released version to start issues on.
  * - `LEASE_LOST`: a worker reported a job it no longer holds (its lease ran out and another
  *   worker claimed it, or the job was cancelled).
+ * - `NOT_YOUR_TASK`: the caller is neither the task's assignee nor (while it is offered) a candidate.
+ * - `TASK_NOT_OPEN`: the task is done or cancelled, or not in the state the call needs (e.g.
+ *   accepting a task someone else has already accepted).
  * - `CONFLICT`: the issue kept changing under the command (optimistic retries ran out).
  * - `STORE`: the database failed; nothing of the command was written.
  * - `CLOSED`: the runtime is shutting down.
@@ -24,6 +27,8 @@ export type RuntimeErrorCode =
   | 'NOT_RELEASED'
   | 'BAD_INPUT'
   | 'LEASE_LOST'
+  | 'NOT_YOUR_TASK'
+  | 'TASK_NOT_OPEN'
   | 'CONFLICT'
   | 'STORE'
   | 'CLOSED';

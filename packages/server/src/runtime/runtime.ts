@@ -33,6 +33,17 @@ import type { EagerSink } from './eager-jobs.js';
 import { RuntimeError } from './errors.js';
 import { IssueCache } from './issue-cache.js';
 import { LaneResolver } from './lane-resolver.js';
+import {
+  acceptTask,
+  declineTask,
+  getTask,
+  listTasks,
+  reassignTask,
+  setTaskFlags,
+  type TaskFilter,
+  type TaskPage,
+  type TaskView,
+} from './tasks.js';
 import { nextFiring, roundAt } from './timer-starts.js';
 import { Worker, type WorkerEvent, type WorkerHost, type WorkerOptions } from './worker.js';
 
@@ -64,12 +75,32 @@ export interface RuntimeOptions {
 }
 
 export interface DeployInput {
+  readonly workspaceId?: string;
   readonly bpmn: string;
   /** Add a version to this app; default: a new app. */
   readonly appId?: string;
   readonly name?: string;
   /** Release it at once (default true); a draft can be released later. */
   readonly release?: boolean;
+  /** What this version changes (shown with the version list). */
+  readonly note?: string;
+}
+
+export interface AppView {
+  readonly id: string;
+  readonly name: string;
+  readonly releasedVersionId: string | null;
+  readonly createdAt: string;
+}
+
+export interface VersionView {
+  readonly id: string;
+  readonly appId: string;
+  readonly version: number;
+  readonly status: 'draft' | 'released' | 'retired';
+  readonly note: string | null;
+  readonly createdAt: string;
+  readonly releasedAt: string | null;
 }
 
 export interface Deployed {
@@ -81,6 +112,8 @@ export interface Deployed {
 }
 
 export interface StartInput {
+  /** The workspace the caller acts in (default the default workspace): the app must be there. */
+  readonly workspaceId?: string;
   readonly appId?: string;
   /** A specific version (e.g. a draft for a debug run); default the released one. */
   readonly versionId?: string;
@@ -92,38 +125,18 @@ export interface StartInput {
 }
 
 export interface CompleteInput {
+  readonly workspaceId?: string;
   readonly taskId: string;
   readonly operator: string;
   readonly data?: DataValues;
   readonly button?: string;
 }
 
-export interface TaskView {
-  readonly id: string;
-  readonly issueId: string;
-  readonly seq: number;
-  readonly appId: string;
-  readonly node: string;
-  readonly name: string | null;
-  readonly lane: string | null;
-  readonly status: TaskTable['status'];
-  readonly assignee: string | null;
-  readonly candidates: readonly string[] | null;
-  readonly team: string | null;
-  readonly dueAt: string | null;
-  readonly createdAt: string;
-  readonly endedAt: string | null;
-  readonly completedBy: string | null;
-}
-
-export interface TaskFilter {
-  readonly issueId?: string;
-  readonly appId?: string;
-  readonly node?: string;
-  /** Default: open tasks (offered or allocated). */
-  readonly status?: TaskTable['status'] | 'open' | 'any';
-  readonly assignee?: string;
-  readonly limit?: number;
+/** Who moves which task, in which workspace (default the default one). */
+export interface TaskMove {
+  readonly workspaceId?: string;
+  readonly taskId: string;
+  readonly userId: string;
 }
 
 export interface IssueView {
@@ -221,11 +234,17 @@ export class Runtime {
     const now = iso(this.clock.now());
     const versionId = this.#newId();
     const release = input.release ?? true;
+    const workspaceId = input.workspaceId ?? DEFAULT_WORKSPACE;
     const { appId, version } = await db.transaction().execute(async (tx) => {
       let appId = input.appId;
       let version = 1;
       if (appId !== undefined) {
-        const existing = await tx.selectFrom('app').select('id').where('id', '=', appId).executeTakeFirst();
+        const existing = await tx
+          .selectFrom('app')
+          .select('id')
+          .where('id', '=', appId)
+          .where('workspace_id', '=', workspaceId)
+          .executeTakeFirst();
         if (existing === undefined) throw new RuntimeError('UNKNOWN_APP', `no app ${appId}`);
         const last = await tx
           .selectFrom('app_version')
@@ -239,7 +258,7 @@ export class Runtime {
           .insertInto('app')
           .values({
             id: appId,
-            workspace_id: DEFAULT_WORKSPACE,
+            workspace_id: workspaceId,
             name: input.name ?? app.name ?? app.processId,
             released_version_id: null,
             created_at: now,
@@ -250,7 +269,7 @@ export class Runtime {
         .insertInto('app_version')
         .values({
           id: versionId,
-          workspace_id: DEFAULT_WORKSPACE,
+          workspace_id: workspaceId,
           app_id: appId,
           version,
           status: 'draft',
@@ -258,9 +277,10 @@ export class Runtime {
           bpmn: input.bpmn,
           created_at: now,
           released_at: null,
+          note: input.note ?? null,
         })
         .execute();
-      if (release) await this.#release(tx, appId, versionId, app, now);
+      if (release) await this.#release(tx, appId, versionId, app, now, workspaceId);
       return { appId, version };
     });
     this.#apps.put(versionId, app);
@@ -268,8 +288,55 @@ export class Runtime {
     return { appId, versionId, version, released: release, warnings: app.warnings };
   }
 
+  /** The workspace's apps, by name. */
+  async listApps(options: { workspaceId?: string } = {}): Promise<AppView[]> {
+    const rows = await this.store.db
+      .selectFrom('app')
+      .select(['id', 'name', 'released_version_id', 'created_at'])
+      .where('workspace_id', '=', options.workspaceId ?? DEFAULT_WORKSPACE)
+      .orderBy('name')
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      releasedVersionId: r.released_version_id,
+      createdAt: r.created_at,
+    }));
+  }
+
+  /** An app's versions, newest first; UNKNOWN_APP when the app is not in the workspace. */
+  async listVersions(appId: string, options: { workspaceId?: string } = {}): Promise<VersionView[]> {
+    const workspaceId = options.workspaceId ?? DEFAULT_WORKSPACE;
+    const rows = await this.store.db
+      .selectFrom('app_version')
+      .select(['id', 'app_id', 'version', 'status', 'note', 'created_at', 'released_at'])
+      .where('app_id', '=', appId)
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('version', 'desc')
+      .execute();
+    if (rows.length === 0) throw new RuntimeError('UNKNOWN_APP', `no app ${appId}`);
+    return rows.map((r) => ({
+      id: r.id,
+      appId: r.app_id,
+      version: r.version,
+      status: r.status,
+      note: r.note,
+      createdAt: r.created_at,
+      releasedAt: r.released_at,
+    }));
+  }
+
   /** Makes a stored version the one new issues start on; re-arms its Timer Starts (never twice). */
-  async release(versionId: string): Promise<void> {
+  async release(versionId: string, options: { workspaceId?: string; note?: string } = {}): Promise<void> {
+    const workspaceId = options.workspaceId ?? DEFAULT_WORKSPACE;
+    const known = await this.store.db
+      .selectFrom('app_version')
+      .select('id')
+      .where('id', '=', versionId)
+      .where('workspace_id', '=', workspaceId)
+      .executeTakeFirst();
+    if (known === undefined) throw new RuntimeError('UNKNOWN_VERSION', `no app version ${versionId}`);
     const app = await this.#loadApp(versionId);
     const now = iso(this.clock.now());
     const appId = await this.store.db.transaction().execute(async (tx) => {
@@ -277,9 +344,13 @@ export class Runtime {
         .selectFrom('app_version')
         .select('app_id')
         .where('id', '=', versionId)
+        .where('workspace_id', '=', workspaceId)
         .executeTakeFirst();
       if (row === undefined) throw new RuntimeError('UNKNOWN_VERSION', `no app version ${versionId}`);
-      await this.#release(tx, row.app_id, versionId, app, now);
+      if (options.note !== undefined) {
+        await tx.updateTable('app_version').set({ note: options.note }).where('id', '=', versionId).execute();
+      }
+      await this.#release(tx, row.app_id, versionId, app, now, workspaceId);
       return row.app_id;
     });
     this.#released.delete(appId);
@@ -291,6 +362,7 @@ export class Runtime {
     versionId: string,
     app: CompiledApp,
     now: string,
+    workspaceId: string,
   ): Promise<void> {
     await tx
       .updateTable('app_version')
@@ -343,7 +415,7 @@ export class Runtime {
           .values({
             app_id: appId,
             node: spec.node,
-            workspace_id: DEFAULT_WORKSPACE,
+            workspace_id: workspaceId,
             ...values,
             armed_at: now,
             last_fired_at: null,
@@ -395,18 +467,19 @@ export class Runtime {
   async startIssue(input: StartInput): Promise<CommandOutcome> {
     let appId = input.appId;
     let versionId = input.versionId;
-    let workspaceId = DEFAULT_WORKSPACE;
+    const workspaceId = input.workspaceId ?? DEFAULT_WORKSPACE;
     if (versionId === undefined) {
       if (appId === undefined)
         throw new RuntimeError('BAD_INPUT', 'startIssue needs an appId or a versionId');
       const released = await this.#releasedVersion(appId);
+      if (released.workspaceId !== workspaceId) throw new RuntimeError('UNKNOWN_APP', `no app ${appId}`);
       versionId = released.versionId;
-      workspaceId = released.workspaceId;
-    } else if (appId === undefined || !this.#apps.get(versionId)) {
+    } else {
       const row = await this.store.db
         .selectFrom('app_version')
         .select(['app_id', 'workspace_id'])
         .where('id', '=', versionId)
+        .where('workspace_id', '=', workspaceId)
         .executeTakeFirst();
       if (row === undefined) throw new RuntimeError('UNKNOWN_VERSION', `no app version ${versionId}`);
       if (appId !== undefined && appId !== row.app_id) {
@@ -416,7 +489,6 @@ export class Runtime {
         );
       }
       appId = row.app_id;
-      workspaceId = row.workspace_id;
     }
     if (!this.#apps.get(versionId)) await this.#loadApp(versionId);
     const issueId = input.issueId ?? this.#newId();
@@ -448,6 +520,7 @@ export class Runtime {
     return this.#command({
       kind: 'command',
       issueId: parts[0]!,
+      workspace: input.workspaceId ?? DEFAULT_WORKSPACE,
       command: {
         type: 'CompleteTask',
         seq,
@@ -460,34 +533,53 @@ export class Runtime {
   }
 
   deliverMessage(input: {
+    workspaceId?: string;
     issueId: string;
     node: string;
     key?: string;
     data?: DataValues;
   }): Promise<CommandOutcome> {
-    return this.submit(input.issueId, {
-      type: 'MessageReceived',
-      node: input.node,
-      ...(input.key === undefined ? {} : { key: input.key }),
-      ...(input.data ? { data: input.data } : {}),
-    });
+    return this.submit(
+      input.issueId,
+      {
+        type: 'MessageReceived',
+        node: input.node,
+        ...(input.key === undefined ? {} : { key: input.key }),
+        ...(input.data ? { data: input.data } : {}),
+      },
+      input.workspaceId,
+    );
   }
 
-  cancelIssue(issueId: string, options: { reason?: string; by?: string } = {}): Promise<CommandOutcome> {
-    return this.submit(issueId, { type: 'CancelIssue', ...options });
+  cancelIssue(
+    issueId: string,
+    options: { reason?: string; by?: string; workspaceId?: string } = {},
+  ): Promise<CommandOutcome> {
+    const { workspaceId, ...cancel } = options;
+    return this.submit(issueId, { type: 'CancelIssue', ...cancel }, workspaceId);
   }
 
   /** An administrator's retry of an incident (by its seq), optionally fixing data first. */
-  retryIncident(issueId: string, incident: number, data?: DataValues): Promise<CommandOutcome> {
-    return this.submit(issueId, { type: 'RetryIncident', incident, ...(data ? { data } : {}) });
+  retryIncident(
+    issueId: string,
+    incident: number,
+    data?: DataValues,
+    workspaceId?: string,
+  ): Promise<CommandOutcome> {
+    return this.submit(issueId, { type: 'RetryIncident', incident, ...(data ? { data } : {}) }, workspaceId);
   }
 
   /** Any command on an existing issue. Worker results go through workers (they carry the lease). */
-  submit(issueId: string, command: Command): Promise<CommandOutcome> {
+  submit(issueId: string, command: Command, workspaceId?: string): Promise<CommandOutcome> {
     if (command.type === 'StartIssue') {
       return Promise.reject(new RuntimeError('BAD_INPUT', 'use startIssue to start an issue'));
     }
-    return this.#command({ kind: 'command', issueId, command });
+    return this.#command({
+      kind: 'command',
+      issueId,
+      command,
+      ...(workspaceId === undefined ? {} : { workspace: workspaceId }),
+    });
   }
 
   async #command(item: BatchItem): Promise<CommandOutcome> {
@@ -498,12 +590,14 @@ export class Runtime {
 
   // ---------------------------------------------------------------- reads
 
-  async getIssue(issueId: string, options: { history?: boolean } = {}): Promise<IssueView> {
-    const row = await this.store.db
-      .selectFrom('issue')
-      .selectAll()
-      .where('id', '=', issueId)
-      .executeTakeFirst();
+  /** An issue; `workspaceId` (default: any) makes an issue of another workspace unknown. */
+  async getIssue(
+    issueId: string,
+    options: { history?: boolean; workspaceId?: string } = {},
+  ): Promise<IssueView> {
+    let query = this.store.db.selectFrom('issue').selectAll().where('id', '=', issueId);
+    if (options.workspaceId !== undefined) query = query.where('workspace_id', '=', options.workspaceId);
+    const row = await query.executeTakeFirst();
     if (row === undefined) throw new RuntimeError('UNKNOWN_ISSUE', `no issue ${issueId}`);
     const history =
       options.history === false
@@ -531,43 +625,77 @@ export class Runtime {
     };
   }
 
+  /** Tasks of a workspace (default the default one), as one list of up to `limit` (1,000). */
   async listTasks(filter: TaskFilter = {}): Promise<TaskView[]> {
-    let q = this.store.db.selectFrom('task').selectAll();
-    if (filter.issueId !== undefined) q = q.where('issue_id', '=', filter.issueId);
-    if (filter.appId !== undefined) q = q.where('app_id', '=', filter.appId);
-    if (filter.node !== undefined) q = q.where('node', '=', filter.node);
-    if (filter.assignee !== undefined) q = q.where('assignee', '=', filter.assignee);
-    const status = filter.status ?? 'open';
-    if (status === 'open') q = q.where('status', 'in', ['offered', 'allocated']);
-    else if (status !== 'any') q = q.where('status', '=', status);
-    const rows = await q
-      .orderBy('created_at')
-      .orderBy('id')
-      .limit(filter.limit ?? 1_000)
-      .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      issueId: r.issue_id,
-      seq: r.seq,
-      appId: r.app_id,
-      node: r.node,
-      name: r.name,
-      lane: r.lane,
-      status: r.status,
-      assignee: r.assignee,
-      candidates: r.candidates === null ? null : (JSON.parse(r.candidates) as string[]),
-      team: r.team,
-      dueAt: r.due_at,
-      createdAt: r.created_at,
-      endedAt: r.ended_at,
-      completedBy: r.completed_by,
-    }));
+    return (await this.taskPage(filter)).tasks;
+  }
+
+  /** A page of tasks: views (mine, offered to me), filters, sort and a cursor for the next page. */
+  taskPage(filter: TaskFilter = {}): Promise<TaskPage> {
+    return listTasks(this.store.db, filter.workspaceId ?? DEFAULT_WORKSPACE, filter);
+  }
+
+  getTask(taskId: string, options: { workspaceId?: string; userId?: string } = {}): Promise<TaskView> {
+    return getTask(this.store.db, options.workspaceId ?? DEFAULT_WORKSPACE, taskId, options.userId);
+  }
+
+  acceptTask(input: TaskMove): Promise<TaskView> {
+    return acceptTask(this.store.db, input.workspaceId ?? DEFAULT_WORKSPACE, input.taskId, input.userId);
+  }
+
+  /** Accepts each task it can; one refusal does not stop the others. */
+  async acceptTasks(
+    input: Omit<TaskMove, 'taskId'> & { taskIds: readonly string[] },
+  ): Promise<({ ok: true; task: TaskView } | { ok: false; taskId: string; error: RuntimeError })[]> {
+    const results = [];
+    for (const taskId of input.taskIds) {
+      try {
+        results.push({ ok: true as const, task: await this.acceptTask({ ...input, taskId }) });
+      } catch (error) {
+        if (!(error instanceof RuntimeError)) throw error;
+        results.push({ ok: false as const, taskId, error });
+      }
+    }
+    return results;
+  }
+
+  declineTask(input: TaskMove): Promise<TaskView> {
+    return declineTask(this.store.db, input.workspaceId ?? DEFAULT_WORKSPACE, input.taskId, input.userId);
+  }
+
+  /** Gives an open task to `to`; the caller checks that the actor is an app administrator or process manager. */
+  reassignTask(input: { workspaceId?: string; taskId: string; to: string }): Promise<TaskView> {
+    return reassignTask(this.store.db, input.workspaceId ?? DEFAULT_WORKSPACE, input.taskId, input.to);
+  }
+
+  setTaskFlags(input: TaskMove & { starred?: boolean; read?: boolean }): Promise<TaskView> {
+    const flags = {
+      ...(input.starred === undefined ? {} : { starred: input.starred }),
+      ...(input.read === undefined ? {} : { read: input.read }),
+    };
+    const now = iso(this.clock.now());
+    return setTaskFlags(
+      this.store.db,
+      input.workspaceId ?? DEFAULT_WORKSPACE,
+      input.taskId,
+      input.userId,
+      flags,
+      now,
+    );
   }
 
   async listIncidents(
-    filter: { status?: 'open' | 'resolved' | 'any'; issueId?: string; appId?: string } = {},
+    filter: {
+      status?: 'open' | 'resolved' | 'any';
+      issueId?: string;
+      appId?: string;
+      workspaceId?: string;
+    } = {},
   ): Promise<IncidentView[]> {
-    let q = this.store.db.selectFrom('incident').selectAll();
+    let q = this.store.db
+      .selectFrom('incident')
+      .selectAll()
+      .where('workspace_id', '=', filter.workspaceId ?? DEFAULT_WORKSPACE);
     const status = filter.status ?? 'open';
     if (status !== 'any') q = q.where('status', '=', status);
     if (filter.issueId !== undefined) q = q.where('issue_id', '=', filter.issueId);

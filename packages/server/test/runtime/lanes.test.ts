@@ -71,7 +71,7 @@ describeEachDialect(
           node: 'approve',
           status: 'allocated',
           assignee: 'u03',
-          candidates: null,
+          candidates: ['u03'],
         });
 
         await t.runtime.completeTask({ taskId: approve!.id, operator: 'u03' });

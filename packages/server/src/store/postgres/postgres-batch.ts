@@ -120,8 +120,12 @@ const SQL = {
   insertSubscription: insertSql('message_subscription', SUBSCRIPTION),
   fenceJobs: `delete from job j using ${unnest(cols('issue_id', 'seq:int', 'locked_by', 'attempts:int'))}
     where j.issue_id = v.issue_id and j.seq = v.seq and j.locked_by = v.locked_by and j.attempts = v.attempts`,
+  // Only the assignee, or while the task is offered one of its candidates (or anyone when it has none).
   completeTasks: `update task t set status = 'done', completed_by = v.operator, ended_at = v.at
-    from ${unnest(cols('id', 'operator', 'at'))} where t.id = v.id and t.status in ('offered', 'allocated')`,
+    from ${unnest(cols('id', 'operator', 'at'))} where t.id = v.id and t.status in ('offered', 'allocated')
+      and (t.assignee = v.operator or (t.assignee is null and (t.candidates is null
+        or exists (select 1 from task_candidate c where c.task_id = t.id and c.user_id = v.operator))))`,
+  openTasks: `select count(*)::int as n from task where id = any($1::text[]) and status in ('offered', 'allocated')`,
   closeTasks: `update task t set status = v.status, ended_at = v.at
     from ${unnest(cols('issue_id', 'seq:int', 'status', 'at'))}
     where t.issue_id = v.issue_id and t.seq = v.seq and t.status in ('offered', 'allocated')`,
@@ -265,7 +269,11 @@ export class PostgresBatchRunner {
           c.map((x) => x.operator),
           c.map((x) => x.at),
         ]);
-        if (r.rowCount !== c.length) return { ok: false, reason: 'conflict' };
+        if (r.rowCount !== c.length) {
+          // Still open after the update: someone who may not complete it tried.
+          const open = await q('openTasks', [c.map((x) => x.id)]);
+          return { ok: false, reason: (open.rows[0] as { n: number }).n > 0 ? 'forbidden' : 'conflict' };
+        }
       }
       if (w.taskCloses.length > 0) {
         const c = w.taskCloses;

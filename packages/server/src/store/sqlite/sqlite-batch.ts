@@ -72,9 +72,14 @@ export class SqliteBatchRunner {
         `update issue set status = ?, state = ?, version = ?, events = ?, ended_at = ?, updated_at = ?
          where id = ? and version = ?`,
       ),
+      // Only the assignee, or while the task is offered one of its candidates (or anyone when it has none).
       completeTask: p(
-        `update task set status = 'done', completed_by = ?, ended_at = ? where id = ? and status in ('offered', 'allocated')`,
+        `update task set status = 'done', completed_by = @operator, ended_at = @at
+         where id = @id and status in ('offered', 'allocated')
+           and (assignee = @operator or (assignee is null and (candidates is null
+             or exists (select 1 from task_candidate c where c.task_id = task.id and c.user_id = @operator))))`,
       ),
+      taskOpen: p(`select 1 from task where id = ? and status in ('offered', 'allocated')`),
       closeTasks: p(
         `update task set status = ?, ended_at = ? where issue_id = ? and seq = ? and status in ('offered', 'allocated')`,
       ),
@@ -209,8 +214,9 @@ export class SqliteBatchRunner {
         }
       }
       for (const row of w.taskCompletions) {
-        if (s.completeTask!.run(row.operator, row.at, row.id).changes !== 1)
-          return { ok: false, reason: 'conflict' };
+        if (s.completeTask!.run(row).changes !== 1) {
+          return { ok: false, reason: s.taskOpen!.get(row.id) ? 'forbidden' : 'conflict' };
+        }
       }
       for (const row of w.taskCloses) s.closeTasks!.run(row.status, row.at, row.issue_id, row.seq);
       for (const row of w.jobDeletes) s.deleteJob!.run(row.issue_id, row.seq);
