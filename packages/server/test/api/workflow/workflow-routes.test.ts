@@ -466,7 +466,9 @@ describe('tasks and forms', () => {
       payload: `--xx\r\nContent-Disposition: form-data; name="attachment"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n${'x'.repeat(1024 * 1024 + 10)}\r\n--xx--\r\n`,
     });
     expect(tooBig.statusCode).toBe(413);
-    expect(await t.store.db.selectFrom('file').selectAll().where('name', '=', 'big.bin').execute()).toEqual([]);
+    expect(await t.store.db.selectFrom('file').selectAll().where('name', '=', 'big.bin').execute()).toEqual(
+      [],
+    );
     expect((await t.runtime.listTasks({ issueId }))[0]?.status).toBe('allocated');
   });
 });

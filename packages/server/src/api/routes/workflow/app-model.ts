@@ -10,8 +10,10 @@ import {
   stepAccess,
 } from '@nagare/engine';
 import type { Kysely } from 'kysely';
+import { type LaneOperators, readLaneOperators } from '../../../identity/operator-rules.js';
 import type { Database } from '../../../store/schema.js';
 import { NotFound } from '../../errors.js';
+import { lanesOfNodes } from './start-permission.js';
 
 /** One App version as the forms and views need it. */
 export interface AppModel {
@@ -20,6 +22,9 @@ export interface AppModel {
   /** Data item definitions, in definition order. */
   readonly items: readonly DataItemDef[];
   readonly matrix: AccessMatrix;
+  /** Swimlane rules, and which lane each node is drawn in (who may start where). */
+  readonly lanes: readonly LaneOperators[];
+  readonly laneOf: ReadonlyMap<string, string>;
 }
 
 const MAX_CACHED = 200;
@@ -59,7 +64,14 @@ export class AppModels {
     const [{ definitions }, app] = await Promise.all([parseBpmn(row.bpmn), compile(row.bpmn)]);
     const { items } = readDataItems(definitions);
     const { matrix } = readAccessMatrix(definitions, items);
-    return { versionId, app, items, matrix };
+    return {
+      versionId,
+      app,
+      items,
+      matrix,
+      lanes: readLaneOperators(definitions).lanes,
+      laneOf: lanesOfNodes(definitions),
+    };
   }
 }
 

@@ -18,6 +18,7 @@ import {
   VersionList,
   VersionParams,
 } from './schemas.js';
+import { directoryOnce, mayStartAt } from './start-permission.js';
 
 const tags = ['apps'];
 
@@ -46,6 +47,7 @@ export const appRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> = as
         .orderBy('app.id')
         .execute();
       const items = [];
+      const directory = directoryOnce(db, p.workspaceId);
       for (const row of rows) {
         const model =
           row.released_version_id === null ? undefined : await ctx.models.load(row.released_version_id);
@@ -57,7 +59,14 @@ export const appRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> = as
             trigger: n?.kind === 'start' ? n.trigger : ('none' as const),
           };
         });
-        const startable = startEvents.some((s) => s.trigger === 'none');
+        let startable = false;
+        for (const s of startEvents) {
+          if (s.trigger !== 'none' || !model) continue;
+          if (await mayStartAt(p, model, row.id, s.node, directory)) {
+            startable = true;
+            break;
+          }
+        }
         if (request.query.view !== 'all' && !startable) continue;
         if (request.query.view === 'all' && !(await mayManage(p, row.id))) continue;
         items.push({

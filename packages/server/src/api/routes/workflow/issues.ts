@@ -23,6 +23,7 @@ import {
   Started,
   StopBody,
 } from './schemas.js';
+import { directoryOnce, mayStartAt } from './start-permission.js';
 import { onlyFields, parseDataField, readUpload } from './uploads.js';
 
 const tags = ['issues'];
@@ -360,6 +361,13 @@ export async function startIssue(
   if (versionId === null) throw new NagareError('NAGARE_CONFLICT', `App "${app.id}" has no released version`);
   const model = await ctx.models.load(versionId);
   const node = startEvent ?? model.app.defaultStart;
+  // A signed-in starter must be an operator of the start event's swimlane; a message start
+  // proved itself with the event's key instead.
+  if (p && startEvent === undefined && node !== undefined) {
+    if (!(await mayStartAt(p, model, app.id, node, directoryOnce(db, p.workspaceId)))) {
+      throw new Forbidden(`You are not an operator of the swimlane of App "${app.id}"'s start event`);
+    }
+  }
   const access = node !== undefined && model.matrix.access[node] ? accessAt(model, node) : allEditable(model);
   const incoming: Record<string, unknown> = { ...(body.data ?? {}) };
   for (const [field, refs] of Object.entries(files)) {
