@@ -220,6 +220,20 @@ describe('rate limits per user and per client', () => {
     for (let i = 0; i < 5; i++) expect((await t.app.inject('/api/health')).statusCode).toBe(200);
   });
 
+  it('sign-in is limited per address: the 11th attempt in a minute is a 429', async () => {
+    t = await buildTestApp();
+    const attempt = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: 'x@example.com', password: 'guess' },
+      });
+    for (let i = 0; i < 10; i++) expect((await attempt()).statusCode).toBe(401);
+    const over = await attempt();
+    expect(over.statusCode).toBe(429);
+    expect(over.json().error.code).toBe('NAGARE_RATE_LIMITED');
+  });
+
   it('the token endpoint is limited per client', async () => {
     t = await withLimit(2);
     const ws = await seedWorkspace(t.store, {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { verifyPassword } from '../../../identity/secrets.js';
+import { hashPassword, randomSecret, verifyPassword } from '../../../identity/secrets.js';
 import { findUserRowByEmail, toUser } from '../../../identity/users.js';
 import type { Store } from '../../../store/database.js';
 import type { Database } from '../../../store/schema.js';
@@ -177,7 +177,11 @@ async function signIn(
   password: string,
 ) {
   const user = await findUserRowByEmail(db, workspaceId, email);
-  if (user?.active !== 1 || user.password_hash === null) return undefined;
+  if (user?.active !== 1 || user.password_hash === null) {
+    // As slow as a wrong password, so the answer time does not tell which addresses exist.
+    await verifyPassword(await dummyHash(), password);
+    return undefined;
+  }
   if (!(await verifyPassword(user.password_hash, password))) return undefined;
   const { sessionId, expiresAt } = await createSession(db, workspaceId, user.id);
   const https = request.protocol === 'https' || request.headers['x-forwarded-proto'] === 'https';
@@ -189,6 +193,12 @@ async function signIn(
     maxAge: Math.floor(SESSION_TTL_MS / 1000),
   });
   return { user: toUser(user), csrfToken: csrfTokenFor(sessionId), expiresAt };
+}
+
+let dummy: Promise<string> | undefined;
+function dummyHash(): Promise<string> {
+  dummy ??= hashPassword(randomSecret());
+  return dummy;
 }
 
 function loginPage(next: string, workspace: string | undefined, problem?: string): string {
