@@ -141,7 +141,11 @@ export async function listAddons(db: Kysely<Database>, workspaceId: string): Pro
 }
 
 /** Every version of one add-on, oldest first. */
-export async function addonVersions(db: Kysely<Database>, workspaceId: string, addonId: string): Promise<StoredAddon[]> {
+export async function addonVersions(
+  db: Kysely<Database>,
+  workspaceId: string,
+  addonId: string,
+): Promise<StoredAddon[]> {
   const rows = await db
     .selectFrom('addon')
     .select([...SUMMARY_COLUMNS])
@@ -159,7 +163,11 @@ export async function getAddon(
   addonId: string,
   version?: number,
 ): Promise<(StoredAddon & { readonly xml: string }) | undefined> {
-  let q = db.selectFrom('addon').selectAll().where('workspace_id', '=', workspaceId).where('addon_id', '=', addonId);
+  let q = db
+    .selectFrom('addon')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('addon_id', '=', addonId);
   q = version === undefined ? q.orderBy('version', 'desc').limit(1) : q.where('version', '=', version);
   const row = await q.executeTakeFirst();
   return row ? { ...toStored(row), xml: row.xml } : undefined;
@@ -192,7 +200,11 @@ export function parseAddonRef(ref: string): { addonId: string; version?: number 
 
 /** Loads an add-on's full definition (script included) for the add-on connector. */
 export function addonLoader(db: Kysely<Database>) {
-  return async (workspaceId: string, addonId: string, version?: number): Promise<AddonDefinition | undefined> => {
+  return async (
+    workspaceId: string,
+    addonId: string,
+    version?: number,
+  ): Promise<AddonDefinition | undefined> => {
     const found = await getAddon(db, workspaceId, addonId, version);
     if (!found) return undefined;
     const parsed = parseAddonXml(found.xml);

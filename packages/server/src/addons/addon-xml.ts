@@ -25,7 +25,12 @@ export interface AddonProblem {
 }
 
 /** Absent `<addon-type>` means a service task. */
-export const ADDON_TYPES = ['SERVICE_TASK', 'START_EVENT', 'START_EVENT_TIMER', 'START_EVENT_WEBHOOK'] as const;
+export const ADDON_TYPES = [
+  'SERVICE_TASK',
+  'START_EVENT',
+  'START_EVENT_TIMER',
+  'START_EVENT_WEBHOOK',
+] as const;
 export type AddonType = (typeof ADDON_TYPES)[number];
 
 export const FORM_TYPES = [
@@ -104,7 +109,8 @@ export function parseAddonXml(xml: string): AddonParse {
   if (labels[''] === undefined && Object.keys(labels).length === 0)
     return fail(AddonCodes.MissingElement, '<service-task-definition> needs a <label>', root.line);
   const scriptEl = child(root, 'script');
-  if (!scriptEl) return fail(AddonCodes.MissingElement, '<service-task-definition> needs a <script>', root.line);
+  if (!scriptEl)
+    return fail(AddonCodes.MissingElement, '<service-task-definition> needs a <script>', root.line);
   const typeEl = child(root, 'addon-type');
   const type = (typeEl ? typeEl.text.trim() : 'SERVICE_TASK') as AddonType;
   if (!ADDON_TYPES.includes(type))
@@ -114,10 +120,15 @@ export function parseAddonXml(xml: string): AddonParse {
       typeEl?.line,
     );
   const engineType = intOf(child(root, 'engine-type'));
-  if (engineType === null) return fail(AddonCodes.BadValue, '<engine-type> must be an integer', child(root, 'engine-type')?.line);
+  if (engineType === null)
+    return fail(AddonCodes.BadValue, '<engine-type> must be an integer', child(root, 'engine-type')?.line);
   const addonVersion = intOf(child(root, 'addon-version'));
   if (addonVersion === null)
-    return fail(AddonCodes.BadValue, '<addon-version> must be an integer', child(root, 'addon-version')?.line);
+    return fail(
+      AddonCodes.BadValue,
+      '<addon-version> must be an integer',
+      child(root, 'addon-version')?.line,
+    );
 
   const configs: AddonConfig[] = [];
   const seen = new Set<string>();
@@ -125,11 +136,19 @@ export function parseAddonXml(xml: string): AddonParse {
     for (const configsEl of holder.children.filter((c) => c.name === 'configs')) {
       for (const el of configsEl.children) {
         if (el.name !== 'config')
-          return { code: AddonCodes.BadConfig, message: `<configs> may hold only <config>, got <${el.name}>`, line: el.line };
+          return {
+            code: AddonCodes.BadConfig,
+            message: `<configs> may hold only <config>, got <${el.name}>`,
+            line: el.line,
+          };
         const read = readConfig(el, tab);
         if ('code' in read) return read;
         if (seen.has(read.name))
-          return { code: AddonCodes.BadConfig, message: `config "${read.name}" is declared twice`, line: el.line };
+          return {
+            code: AddonCodes.BadConfig,
+            message: `config "${read.name}" is declared twice`,
+            line: el.line,
+          };
         seen.add(read.name);
         configs.push(read);
       }
@@ -147,7 +166,10 @@ export function parseAddonXml(xml: string): AddonParse {
   }
   for (const c of configs) {
     if (c.dependsOn !== undefined && !seen.has(c.dependsOn)) {
-      return fail(AddonCodes.BadConfig, `config "${c.name}" depends on "${c.dependsOn}", which is not declared`);
+      return fail(
+        AddonCodes.BadConfig,
+        `config "${c.name}" depends on "${c.dependsOn}", which is not declared`,
+      );
     }
   }
   const summaries = localized(root, 'summary');
@@ -176,7 +198,11 @@ function readConfig(el: XmlElement, tab: string | undefined): AddonConfig | Addo
   const a = el.attributes;
   const name = a.name?.trim() ?? '';
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-    return { code: AddonCodes.BadConfig, message: `<config> needs a name of letters, digits and _, got "${name}"`, line: el.line };
+    return {
+      code: AddonCodes.BadConfig,
+      message: `<config> needs a name of letters, digits and _, got "${name}"`,
+      line: el.line,
+    };
   const formType = (a['form-type'] ?? 'TEXTFIELD') as FormType;
   if (!FORM_TYPES.includes(formType))
     return {
@@ -187,18 +213,30 @@ function readConfig(el: XmlElement, tab: string | undefined): AddonConfig | Addo
   for (const flag of ['required', 'el-enabled', 'editable', 'deprecated']) {
     const v = a[flag];
     if (v !== undefined && v !== 'true' && v !== 'false')
-      return { code: AddonCodes.BadConfig, message: `config "${name}": ${flag} must be true or false, got "${v}"`, line: el.line };
+      return {
+        code: AddonCodes.BadConfig,
+        message: `config "${name}": ${flag} must be true or false, got "${v}"`,
+        line: el.line,
+      };
   }
   const labels = localized(el, 'label');
   const items: { value: string; label: string }[] = [];
   for (const item of el.children.filter((c) => c.name === 'item')) {
     if (item.attributes.value === undefined)
-      return { code: AddonCodes.BadConfig, message: `config "${name}": <item> needs a value`, line: item.line };
+      return {
+        code: AddonCodes.BadConfig,
+        message: `config "${name}": <item> needs a value`,
+        line: item.line,
+      };
     const itemLabels = localized(item, 'label');
     items.push({ value: item.attributes.value, label: itemLabels[''] ?? item.attributes.value });
   }
   if (formType === 'SELECT_ITEM' && items.length === 0)
-    return { code: AddonCodes.BadConfig, message: `config "${name}": SELECT_ITEM needs <item> choices`, line: el.line };
+    return {
+      code: AddonCodes.BadConfig,
+      message: `config "${name}": SELECT_ITEM needs <item> choices`,
+      line: el.line,
+    };
   const selectDataType = a['select-data-type'];
   return {
     name,

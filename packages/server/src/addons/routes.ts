@@ -10,7 +10,15 @@ import { requireSystemAuthority } from '../api/auth/authorities.js';
 import { requirePrincipal } from '../api/auth/principal.js';
 import { ErrorBody, NagareError } from '../api/errors.js';
 import type { Store } from '../store/database.js';
-import { AddonError, addonVersions, exportAddon, getAddon, importAddon, listAddons, type StoredAddon } from './addon-store.js';
+import {
+  AddonError,
+  addonVersions,
+  exportAddon,
+  getAddon,
+  importAddon,
+  listAddons,
+  type StoredAddon,
+} from './addon-store.js';
 import { MAX_ADDON_BYTES } from './addon-xml.js';
 
 export interface AddonRoutesOptions {
@@ -104,17 +112,33 @@ export const addonRoutes: FastifyPluginAsyncTypebox<AddonRoutesOptions> = async 
     throw toApiError(error);
   });
   const notFound = (id: string, version?: number) =>
-    new NagareError('NAGARE_NOT_FOUND', `no add-on "${id}"${version === undefined ? '' : ` version ${version}`}`);
+    new NagareError(
+      'NAGARE_NOT_FOUND',
+      `no add-on "${id}"${version === undefined ? '' : ` version ${version}`}`,
+    );
 
   app.get(
     '/api/addons',
-    { schema: { summary: "The Workspace's add-ons (latest versions)", tags, response: { 200: Type.Array(AddonView), ...errors } } },
+    {
+      schema: {
+        summary: "The Workspace's add-ons (latest versions)",
+        tags,
+        response: { 200: Type.Array(AddonView), ...errors },
+      },
+    },
     async (request) => (await listAddons(db, requirePrincipal(request).workspaceId)).map(view),
   );
 
   app.get(
     '/api/addons/:addonId',
-    { schema: { summary: "An add-on's latest version", tags, params: IdParams, response: { 200: AddonView, ...errors } } },
+    {
+      schema: {
+        summary: "An add-on's latest version",
+        tags,
+        params: IdParams,
+        response: { 200: AddonView, ...errors },
+      },
+    },
     async (request) => {
       const found = await getAddon(db, requirePrincipal(request).workspaceId, request.params.addonId);
       if (!found) throw notFound(request.params.addonId);

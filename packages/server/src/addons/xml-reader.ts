@@ -92,7 +92,8 @@ function parse(xml: string, lineOf: (i: number) => number): XmlElement {
       const text = xml.slice(i, textEnd);
       const top = stack[stack.length - 1];
       if (top) top.text += decodeText(text, i);
-      else if (text.trim() !== '') throw new XmlProblem('text outside the root element', i + text.search(/\S/));
+      else if (text.trim() !== '')
+        throw new XmlProblem('text outside the root element', i + text.search(/\S/));
     }
     if (lt === -1) break;
     i = lt;
@@ -159,11 +160,13 @@ function parse(xml: string, lineOf: (i: number) => number): XmlElement {
       }
       const building: Building = { name: m[0], attributes, children: [], text: '', line: lineOf(start) };
       if (xml.startsWith('/>', i)) {
-        if (stack.length === 0 && root !== undefined) throw new XmlProblem('only one root element is allowed', start);
+        if (stack.length === 0 && root !== undefined)
+          throw new XmlProblem('only one root element is allowed', start);
         finish(building);
         i += 2;
       } else {
-        if (stack.length === 0 && root !== undefined) throw new XmlProblem('only one root element is allowed', start);
+        if (stack.length === 0 && root !== undefined)
+          throw new XmlProblem('only one root element is allowed', start);
         stack.push(building);
         i += 1;
       }

@@ -30,7 +30,10 @@ export interface ScriptItem {
 }
 
 /** The App's data items with their values, numbered as declared (or in order when not). */
-export function itemsForScript(items: Readonly<Record<string, DataItemSpec>>, data: DataValues): ScriptItem[] {
+export function itemsForScript(
+  items: Readonly<Record<string, DataItemSpec>>,
+  data: DataValues,
+): ScriptItem[] {
   const specs = Object.values(items);
   const out: ScriptItem[] = [];
   const used = new Set(specs.map((s) => s.number).filter((n): n is number => n !== undefined));
@@ -76,7 +79,9 @@ export interface ScriptWrite {
   readonly value: Tagged | null;
 }
 
-export type WritesResult = { readonly ok: true; readonly data: DataValues } | { readonly ok: false; readonly error: string };
+export type WritesResult =
+  | { readonly ok: true; readonly data: DataValues }
+  | { readonly ok: false; readonly error: string };
 
 /** The script's writes as data values, each checked against its item's type. */
 export function writesToData(
@@ -126,7 +131,8 @@ function convert(type: string, tagged: Tagged | null, tz: number): Converted {
     case 'datetime':
       if (t === 'datetime') return v;
       if (t === 'date') return new Date(Date.parse(`${String(v)}T00:00:00Z`) - tz * 60_000).toISOString();
-      if (t === 'string' && !Number.isNaN(Date.parse(String(v)))) return new Date(Date.parse(String(v))).toISOString();
+      if (t === 'string' && !Number.isNaN(Date.parse(String(v))))
+        return new Date(Date.parse(String(v))).toISOString();
       return wrong;
     case 'select':
       if (t === 'select') return v;

@@ -26,7 +26,14 @@ export type ScriptFetch = (
  * sandbox unless the script asks for it with `getToken()`).
  */
 export interface ScriptAuthSetting {
-  readonly type: 'TOKEN' | 'OAUTH2' | 'BASIC' | 'OAUTH2_CLIENT_CREDENTIALS' | 'OAUTH2_JWT_BEARER' | 'HEADERS' | string;
+  readonly type:
+    | 'TOKEN'
+    | 'OAUTH2'
+    | 'BASIC'
+    | 'OAUTH2_CLIENT_CREDENTIALS'
+    | 'OAUTH2_JWT_BEARER'
+    | 'HEADERS'
+    | string;
   readonly name: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly token?: string;
@@ -116,7 +123,8 @@ export async function runScript(run: ScriptRun): Promise<ScriptOutcome> {
     switch (op) {
       case 'fetch': {
         // the API counts too; this count holds even if a script reached the host some other way
-        if (requests >= httpLimit) return { ok: false, error: `Too many HTTP requests: at most ${httpLimit} per run` };
+        if (requests >= httpLimit)
+          return { ok: false, error: `Too many HTTP requests: at most ${httpLimit} per run` };
         requests++;
         return doFetch(run, arg as FetchArg, `${run.idempotencyKey}:${requests}`, deadline);
       }
@@ -172,11 +180,17 @@ interface FetchArg {
   readonly body: string | null;
 }
 
-async function doFetch(run: ScriptRun, arg: FetchArg, idempotencyKey: string, deadline: number): Promise<HostAnswer> {
+async function doFetch(
+  run: ScriptRun,
+  arg: FetchArg,
+  idempotencyKey: string,
+  deadline: number,
+): Promise<HostAnswer> {
   const headers: [string, string][] = arg.headers.map(([k, v]) => [String(k), String(v)]);
   if (arg.contentType !== null && !headers.some(([k]) => k.toLowerCase() === 'content-type'))
     headers.push(['Content-Type', arg.contentType]);
-  if (!headers.some(([k]) => k.toLowerCase() === 'idempotency-key')) headers.push(['Idempotency-Key', idempotencyKey]);
+  if (!headers.some(([k]) => k.toLowerCase() === 'idempotency-key'))
+    headers.push(['Idempotency-Key', idempotencyKey]);
   const timeout = AbortSignal.timeout(Math.max(1, deadline - Date.now()));
   const signal = run.signal ? AbortSignal.any([run.signal, timeout]) : timeout;
   try {
@@ -188,7 +202,10 @@ async function doFetch(run: ScriptRun, arg: FetchArg, idempotencyKey: string, de
     });
     const bytes = Buffer.from(await response.arrayBuffer());
     if (bytes.length > MAX_RESPONSE_BYTES)
-      return { ok: false, error: `${arg.method} ${arg.url}: the response is above ${MAX_RESPONSE_BYTES} bytes` };
+      return {
+        ok: false,
+        error: `${arg.method} ${arg.url}: the response is above ${MAX_RESPONSE_BYTES} bytes`,
+      };
     const list: [string, string][] = [];
     let contentType = '';
     response.headers.forEach((value, name) => {
@@ -200,7 +217,11 @@ async function doFetch(run: ScriptRun, arg: FetchArg, idempotencyKey: string, de
       value: { status: response.status, contentType, headers: list, body: bytes.toString('base64') },
     };
   } catch (e) {
-    const reason = timeout.aborted ? 'no answer before the time limit' : e instanceof Error ? e.message : String(e);
+    const reason = timeout.aborted
+      ? 'no answer before the time limit'
+      : e instanceof Error
+        ? e.message
+        : String(e);
     return { ok: false, error: `${arg.method} ${arg.url}: ${reason}` };
   }
 }

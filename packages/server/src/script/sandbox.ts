@@ -31,7 +31,9 @@ export interface SandboxSource {
 
 /** Answers one host call; `{ ok: false, error }` becomes an exception in the script. */
 export type HostCall = (op: string, arg: unknown) => Promise<HostAnswer>;
-export type HostAnswer = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
+export type HostAnswer =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly error: string };
 
 export interface SandboxError {
   /** `THROWN` the script threw, `TIMEOUT`, `MEMORY`, `STACK`, `CRASH` the sandbox itself failed. */
@@ -87,7 +89,11 @@ export function runInSandbox(run: SandboxRun): Promise<SandboxResult> {
       perCase: run.perCase,
     },
     transferList: [port2],
-    resourceLimits: { stackSizeMb: THREAD_STACK_MB, maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 },
+    resourceLimits: {
+      stackSizeMb: THREAD_STACK_MB,
+      maxOldGenerationSizeMb: 64,
+      maxYoungGenerationSizeMb: 16,
+    },
     stdout: true,
     stderr: true,
   });
@@ -112,9 +118,12 @@ export function runInSandbox(run: SandboxRun): Promise<SandboxResult> {
 
     worker.on('message', (msg: WorkerMessage) => {
       if (msg.type === 'call') {
-        const call = run.onCall ?? (async (op: string) => ({ ok: false, error: `${op} is not available` }) as const);
+        const call =
+          run.onCall ?? (async (op: string) => ({ ok: false, error: `${op} is not available` }) as const);
         call(msg.op, msg.arg)
-          .catch((e: unknown): HostAnswer => ({ ok: false, error: e instanceof Error ? e.message : String(e) }))
+          .catch(
+            (e: unknown): HostAnswer => ({ ok: false, error: e instanceof Error ? e.message : String(e) }),
+          )
           .then((answer) => {
             if (settled) return;
             port1.postMessage(answer);
@@ -127,7 +136,8 @@ export function runInSandbox(run: SandboxRun): Promise<SandboxResult> {
       else finish({ ok: false, error: classify(msg.error, limits, msg.source) });
     });
     worker.on('error', (e: Error) => {
-      const memory = /memory|heap/i.test(e.message) || (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+      const memory =
+        /memory|heap/i.test(e.message) || (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
       finish({
         ok: false,
         error: memory
@@ -165,7 +175,8 @@ function classify(
     return { code: 'CRASH', message: `the sandbox failed: ${error.message}`, ...where };
   }
   if (error.kind === 'error' && error.name === 'InternalError') {
-    if (error.message === 'interrupted') return { code: 'TIMEOUT', message: timeoutMessage(limits), ...where };
+    if (error.message === 'interrupted')
+      return { code: 'TIMEOUT', message: timeoutMessage(limits), ...where };
     if (/out of memory/i.test(error.message))
       return {
         code: 'MEMORY',
@@ -175,7 +186,11 @@ function classify(
     if (/stack overflow/i.test(error.message))
       return { code: 'STACK', message: 'the script recursed too deeply (stack limit)', ...where };
   }
-  const thrown = { kind: error.kind === 'error' ? 'error' : 'value', name: error.name, message: error.message } as const;
+  const thrown = {
+    kind: error.kind === 'error' ? 'error' : 'value',
+    name: error.name,
+    message: error.message,
+  } as const;
   const text = thrown.kind === 'error' ? `${thrown.name}: ${thrown.message}` : thrown.message;
   return { code: 'THROWN', message: text, thrown, ...where };
 }

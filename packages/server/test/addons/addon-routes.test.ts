@@ -25,7 +25,12 @@ describe('add-on routes', () => {
   });
 
   const put = (key: string, id: string, payload: unknown, w = ws) =>
-    t.app.inject({ method: 'PUT', url: `/api/addons/${id}`, headers: w.users[key]!.headers, payload: payload as object });
+    t.app.inject({
+      method: 'PUT',
+      url: `/api/addons/${id}`,
+      headers: w.users[key]!.headers,
+      payload: payload as object,
+    });
 
   it('imports, lists, shows the config form and exports byte for byte', async () => {
     const r = await put('admin', 'stripe-customer-create', { xml });
@@ -37,11 +42,17 @@ describe('add-on routes', () => {
     expect(list.json().map((a: { addonId: string; version: number }) => [a.addonId, a.version])).toEqual([
       ['stripe-customer-create', 2],
     ]);
-    const one = await t.app.inject({ url: '/api/addons/stripe-customer-create', headers: ws.users.bob!.headers });
+    const one = await t.app.inject({
+      url: '/api/addons/stripe-customer-create',
+      headers: ws.users.bob!.headers,
+    });
     expect(one.json().configs).toContainEqual(
       expect.objectContaining({ name: 'conf_Language', formType: 'SELECT_ITEM', items: expect.any(Array) }),
     );
-    const versions = await t.app.inject({ url: '/api/addons/stripe-customer-create/versions', headers: ws.users.bob!.headers });
+    const versions = await t.app.inject({
+      url: '/api/addons/stripe-customer-create/versions',
+      headers: ws.users.bob!.headers,
+    });
     expect(versions.json().map((a: { version: number }) => a.version)).toEqual([1, 2]);
     const exported = await t.app.inject({
       url: '/api/addons/stripe-customer-create/versions/1/xml',
@@ -55,7 +66,10 @@ describe('add-on routes', () => {
   it('refuses bad XML with its code and line and stores nothing', async () => {
     const r = await put('admin', 'broken', { xml: '<service-task-definition>\n<label>x</label>\n<script>' });
     expect(r.statusCode).toBe(400);
-    expect(r.json().error).toMatchObject({ code: 'NAGARE_BAD_REQUEST', details: { code: 'ADDON_MALFORMED_XML', line: 3 } });
+    expect(r.json().error).toMatchObject({
+      code: 'NAGARE_BAD_REQUEST',
+      details: { code: 'ADDON_MALFORMED_XML', line: 3 },
+    });
     const bad = await put('admin', 'x', { xml: '<items/>' });
     expect(bad.json().error.details).toEqual({ code: 'ADDON_NOT_AN_ADDON', line: 1 });
     expect((await put('admin', 'x', { nope: 1 })).statusCode).toBe(400);
@@ -66,12 +80,19 @@ describe('add-on routes', () => {
 
   it('only a system administrator imports; workspaces do not see each other', async () => {
     expect((await put('bob', 'a', { xml })).statusCode).toBe(403);
-    expect((await t.app.inject({ method: 'PUT', url: '/api/addons/a', payload: { xml } })).statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'PUT', url: '/api/addons/a', payload: { xml } })).statusCode).toBe(
+      401,
+    );
     expect((await put('admin', 'a', { xml })).statusCode).toBe(200);
     const theirs = await t.app.inject({ url: '/api/addons/a', headers: other.users.admin!.headers });
     expect(theirs.statusCode).toBe(404);
-    const exported = await t.app.inject({ url: '/api/addons/a/versions/1/xml', headers: other.users.admin!.headers });
+    const exported = await t.app.inject({
+      url: '/api/addons/a/versions/1/xml',
+      headers: other.users.admin!.headers,
+    });
     expect(exported.statusCode).toBe(404);
-    expect((await t.app.inject({ url: '/api/addons', headers: other.users.admin!.headers })).json()).toEqual([]);
+    expect((await t.app.inject({ url: '/api/addons', headers: other.users.admin!.headers })).json()).toEqual(
+      [],
+    );
   });
 });

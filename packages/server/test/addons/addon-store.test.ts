@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { sharedDir } from '../../../../scripts/shared-dir.js';
 import {
   AddonError,
   addonLoader,
@@ -12,7 +13,6 @@ import {
 } from '../../src/addons/addon-store.js';
 import { openStore } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
-import { sharedDir } from '../../../../scripts/shared-dir.js';
 import { describeEachDialect } from '../support/dialects.js';
 
 const dir = join(sharedDir(), 'addon-corpus', 'questetra-addon-xml');
@@ -29,22 +29,41 @@ describeEachDialect('add-on store', ({ config }) => {
     const store = await open();
     try {
       const xml = read('stripe-customer-create.xml');
-      const first = await importAddon(store.db, { workspaceId: 'w1', addonId: 'stripe-customer-create', xml });
+      const first = await importAddon(store.db, {
+        workspaceId: 'w1',
+        addonId: 'stripe-customer-create',
+        xml,
+      });
       expect(first).toMatchObject({ version: 1, type: 'SERVICE_TASK', label: 'Stripe: Create Customer' });
-      expect(first.definition.configs.map((c) => [c.name, c.formType])).toContainEqual(['conf_Auth', 'OAUTH2']);
+      expect(first.definition.configs.map((c) => [c.name, c.formType])).toContainEqual([
+        'conf_Auth',
+        'OAUTH2',
+      ]);
       expect(first.definition).not.toHaveProperty('script');
       const edited = xml.replace('<last-modified>', '<!-- edited -->\n<last-modified>');
-      const second = await importAddon(store.db, { workspaceId: 'w1', addonId: 'stripe-customer-create', xml: edited });
+      const second = await importAddon(store.db, {
+        workspaceId: 'w1',
+        addonId: 'stripe-customer-create',
+        xml: edited,
+      });
       expect(second.version).toBe(2);
-      await importAddon(store.db, { workspaceId: 'w1', addonId: 'slack', xml: read('slack-chat-post-webhook.xml') });
+      await importAddon(store.db, {
+        workspaceId: 'w1',
+        addonId: 'slack',
+        xml: read('slack-chat-post-webhook.xml'),
+      });
 
       expect((await listAddons(store.db, 'w1')).map((a) => [a.addonId, a.version])).toEqual([
         ['slack', 1],
         ['stripe-customer-create', 2],
       ]);
-      expect((await addonVersions(store.db, 'w1', 'stripe-customer-create')).map((a) => a.version)).toEqual([1, 2]);
+      expect((await addonVersions(store.db, 'w1', 'stripe-customer-create')).map((a) => a.version)).toEqual([
+        1, 2,
+      ]);
       const exported = await exportAddon(store.db, 'w1', 'stripe-customer-create', 1);
-      expect(Buffer.from(exported, 'utf8').equals(readFileSync(join(dir, 'stripe-customer-create.xml')))).toBe(true);
+      expect(
+        Buffer.from(exported, 'utf8').equals(readFileSync(join(dir, 'stripe-customer-create.xml'))),
+      ).toBe(true);
       expect(await exportAddon(store.db, 'w1', 'stripe-customer-create')).toBe(edited);
       const loaded = await addonLoader(store.db)('w1', 'stripe-customer-create', 1);
       expect(loaded?.script).toContain('function main()');
@@ -56,12 +75,20 @@ describeEachDialect('add-on store', ({ config }) => {
   it('keeps workspaces apart', async () => {
     const store = await open();
     try {
-      await importAddon(store.db, { workspaceId: 'w1', addonId: 'slack', xml: read('slack-chat-post-webhook.xml') });
+      await importAddon(store.db, {
+        workspaceId: 'w1',
+        addonId: 'slack',
+        xml: read('slack-chat-post-webhook.xml'),
+      });
       expect(await listAddons(store.db, 'w2')).toEqual([]);
       expect(await getAddon(store.db, 'w2', 'slack')).toBeUndefined();
       expect(await addonLoader(store.db)('w2', 'slack')).toBeUndefined();
       await expect(exportAddon(store.db, 'w2', 'slack')).rejects.toMatchObject({ code: 'ADDON_NOT_FOUND' });
-      const other = await importAddon(store.db, { workspaceId: 'w2', addonId: 'slack', xml: read('slack-chat-post-webhook.xml') });
+      const other = await importAddon(store.db, {
+        workspaceId: 'w2',
+        addonId: 'slack',
+        xml: read('slack-chat-post-webhook.xml'),
+      });
       expect(other.version).toBe(1);
     } finally {
       await store.close();
@@ -77,7 +104,9 @@ describeEachDialect('add-on store', ({ config }) => {
         ['not an add-on', 'x', '<items/>', 1],
       ];
       for (const [, addonId, xml, line] of cases) {
-        const error = await importAddon(store.db, { workspaceId: 'w1', addonId, xml }).catch((e: unknown) => e);
+        const error = await importAddon(store.db, { workspaceId: 'w1', addonId, xml }).catch(
+          (e: unknown) => e,
+        );
         expect(error).toBeInstanceOf(AddonError);
         expect((error as AddonError).line).toBe(line);
       }

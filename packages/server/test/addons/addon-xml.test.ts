@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sharedDir } from '../../../../scripts/shared-dir.js';
 import { AddonCodes, parseAddonXml } from '../../src/addons/addon-xml.js';
 import { addonFiles } from '../../src/script/harness/run-corpus.js';
-import { sharedDir } from '../../../../scripts/shared-dir.js';
 
 const dir = join(sharedDir(), 'addon-corpus', 'questetra-addon-xml');
 
@@ -44,11 +44,16 @@ describe('parseAddonXml', () => {
       label: 'Echo',
       labels: { '': 'Echo', ja: 'エコー' },
       addonVersion: 2,
-      script: "function main() { engine.setData(configs.getObject('conf_Out'), configs.get('conf_Text') + ' & <ok>'); }",
+      script:
+        "function main() { engine.setData(configs.getObject('conf_Out'), configs.get('conf_Text') + ' & <ok>'); }",
     });
     expect(r.addon.configs).toEqual([
       expect.objectContaining({ name: 'conf_Text', formType: 'TEXTAREA', required: true, elEnabled: true }),
-      expect.objectContaining({ name: 'conf_Out', formType: 'SELECT', selectDataTypes: ['STRING_TEXTFIELD', 'STRING_TEXTAREA'] }),
+      expect.objectContaining({
+        name: 'conf_Out',
+        formType: 'SELECT',
+        selectDataTypes: ['STRING_TEXTFIELD', 'STRING_TEXTAREA'],
+      }),
       expect.objectContaining({
         name: 'conf_Lang',
         formType: 'SELECT_ITEM',
@@ -66,21 +71,86 @@ describe('parseAddonXml', () => {
   });
 
   it.each([
-    ['unclosed element', '<service-task-definition>\n<label>x</label>\n<script>y', AddonCodes.MalformedXml, 3],
-    ['mismatched tag', '<service-task-definition>\n<label>x</labl>\n</service-task-definition>', AddonCodes.MalformedXml, 2],
-    ['DOCTYPE', '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "b">]>\n<service-task-definition/>', AddonCodes.MalformedXml, 2],
-    ['bad entity', '<service-task-definition>\n\n<label>&nope;</label></service-task-definition>', AddonCodes.MalformedXml, 3],
+    [
+      'unclosed element',
+      '<service-task-definition>\n<label>x</label>\n<script>y',
+      AddonCodes.MalformedXml,
+      3,
+    ],
+    [
+      'mismatched tag',
+      '<service-task-definition>\n<label>x</labl>\n</service-task-definition>',
+      AddonCodes.MalformedXml,
+      2,
+    ],
+    [
+      'DOCTYPE',
+      '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "b">]>\n<service-task-definition/>',
+      AddonCodes.MalformedXml,
+      2,
+    ],
+    [
+      'bad entity',
+      '<service-task-definition>\n\n<label>&nope;</label></service-task-definition>',
+      AddonCodes.MalformedXml,
+      3,
+    ],
     ['text after the root', '<service-task-definition/>\ntrailing', AddonCodes.MalformedXml, 2],
     ['other root', '<bpmn:definitions xmlns:bpmn="x"/>', AddonCodes.NotAnAddon, 1],
-    ['no script', '<service-task-definition><label>x</label></service-task-definition>', AddonCodes.MissingElement, 1],
-    ['no label', '<service-task-definition><script>x</script></service-task-definition>', AddonCodes.MissingElement, 1],
-    ['bad addon-type', '<service-task-definition><label>x</label><addon-type>NOPE</addon-type><script>x</script></service-task-definition>', AddonCodes.BadValue, 1],
-    ['bad engine-type', '<service-task-definition><label>x</label><engine-type>x</engine-type><script>x</script></service-task-definition>', AddonCodes.BadValue, 1],
-    ['bad form-type', '<service-task-definition><label>x</label><configs>\n<config name="a" form-type="RADIO"/></configs><script>x</script></service-task-definition>', AddonCodes.BadConfig, 2],
-    ['config without name', '<service-task-definition><label>x</label><configs>\n\n<config form-type="TEXTFIELD"/></configs><script>x</script></service-task-definition>', AddonCodes.BadConfig, 3],
-    ['duplicate config', '<service-task-definition><label>x</label><configs><config name="a"/>\n<config name="a"/></configs><script>x</script></service-task-definition>', AddonCodes.BadConfig, 2],
-    ['SELECT_ITEM without items', '<service-task-definition><label>x</label><configs><config name="a" form-type="SELECT_ITEM"/></configs><script>x</script></service-task-definition>', AddonCodes.BadConfig, 1],
-    ['bad required flag', '<service-task-definition><label>x</label><configs><config name="a" required="yes"/></configs><script>x</script></service-task-definition>', AddonCodes.BadConfig, 1],
+    [
+      'no script',
+      '<service-task-definition><label>x</label></service-task-definition>',
+      AddonCodes.MissingElement,
+      1,
+    ],
+    [
+      'no label',
+      '<service-task-definition><script>x</script></service-task-definition>',
+      AddonCodes.MissingElement,
+      1,
+    ],
+    [
+      'bad addon-type',
+      '<service-task-definition><label>x</label><addon-type>NOPE</addon-type><script>x</script></service-task-definition>',
+      AddonCodes.BadValue,
+      1,
+    ],
+    [
+      'bad engine-type',
+      '<service-task-definition><label>x</label><engine-type>x</engine-type><script>x</script></service-task-definition>',
+      AddonCodes.BadValue,
+      1,
+    ],
+    [
+      'bad form-type',
+      '<service-task-definition><label>x</label><configs>\n<config name="a" form-type="RADIO"/></configs><script>x</script></service-task-definition>',
+      AddonCodes.BadConfig,
+      2,
+    ],
+    [
+      'config without name',
+      '<service-task-definition><label>x</label><configs>\n\n<config form-type="TEXTFIELD"/></configs><script>x</script></service-task-definition>',
+      AddonCodes.BadConfig,
+      3,
+    ],
+    [
+      'duplicate config',
+      '<service-task-definition><label>x</label><configs><config name="a"/>\n<config name="a"/></configs><script>x</script></service-task-definition>',
+      AddonCodes.BadConfig,
+      2,
+    ],
+    [
+      'SELECT_ITEM without items',
+      '<service-task-definition><label>x</label><configs><config name="a" form-type="SELECT_ITEM"/></configs><script>x</script></service-task-definition>',
+      AddonCodes.BadConfig,
+      1,
+    ],
+    [
+      'bad required flag',
+      '<service-task-definition><label>x</label><configs><config name="a" required="yes"/></configs><script>x</script></service-task-definition>',
+      AddonCodes.BadConfig,
+      1,
+    ],
   ])('refuses %s with a coded error and its line', (_name, xml, code, line) => {
     const r = parseAddonXml(xml);
     expect(r.ok).toBe(false);
@@ -92,7 +162,9 @@ describe('parseAddonXml', () => {
   });
 
   it('refuses an oversized document before reading it', () => {
-    const r = parseAddonXml(`<service-task-definition><label>x</label><script>${'x'.repeat(4 * 1024 * 1024)}</script></service-task-definition>`);
+    const r = parseAddonXml(
+      `<service-task-definition><label>x</label><script>${'x'.repeat(4 * 1024 * 1024)}</script></service-task-definition>`,
+    );
     expect(r.ok ? undefined : r.problem.code).toBe(AddonCodes.TooLarge);
   });
 });

@@ -25,7 +25,12 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 const plainFetch: ScriptFetch = (u, init) =>
-  fetch(u, { method: init.method, headers: init.headers, signal: init.signal, ...(init.body ? { body: init.body } : {}) });
+  fetch(u, {
+    method: init.method,
+    headers: init.headers,
+    signal: init.signal,
+    ...(init.body ? { body: init.body } : {}),
+  });
 
 function script(body: string, limits: { timeoutMs?: number; memoryBytes?: number } = {}) {
   return runScript({
@@ -53,7 +58,11 @@ describe('sandbox escapes', () => {
   it.each([
     ['process', 'process.exit(1)', /'process' is not defined/],
     ['require', 'require("fs").readFileSync("/etc/passwd")', /'require' is not defined/],
-    ['globalThis.process', 'globalThis.process.mainModule.require("child_process")', /cannot read property 'mainModule' of undefined/],
+    [
+      'globalThis.process',
+      'globalThis.process.mainModule.require("child_process")',
+      /cannot read property 'mainModule' of undefined/,
+    ],
     ['Function constructor', 'Function("return process")().exit(1)', /'process' is not defined/],
     ['constructor chain', '(function(){}).constructor("return require")()("fs")', /'require' is not defined/],
     ['host function', '__nagareHost("fetch", "{}")', /'__nagareHost' is not defined/],

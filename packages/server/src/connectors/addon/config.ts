@@ -65,7 +65,8 @@ function readOne(c: AddonConfig, raw: string, items: readonly ScriptItem[]): Scr
     }
     case 'TOGGLE': {
       const t = raw.trim();
-      if (t !== '' && t !== 'true' && t !== 'false') return `config "${c.name}" must be true or false, got "${raw}"`;
+      if (t !== '' && t !== 'true' && t !== 'false')
+        return `config "${c.name}" must be true or false, got "${raw}"`;
       return { value: t === 'true' ? 'true' : 'false', boolean: t === 'true' };
     }
     case 'SELECT_ITEM':

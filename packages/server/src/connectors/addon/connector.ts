@@ -88,7 +88,12 @@ export function addonConnector(deps: AddonConnectorDeps = {}): Connector {
         if (!outcome.ok)
           return { ok: false, error: { code: outcome.code, message: outcome.message }, retryable: false };
         const converted = writesToData(outcome.writes, issue.app.dataItems, zone.timeZoneOffsetMinutes);
-        if (!converted.ok) return { ok: false, error: { code: 'SCRIPT_BAD_VALUE', message: converted.error }, retryable: false };
+        if (!converted.ok)
+          return {
+            ok: false,
+            error: { code: 'SCRIPT_BAD_VALUE', message: converted.error },
+            retryable: false,
+          };
         written = { ...written, ...converted.data };
         data = { ...data, ...converted.data };
         temporaryData = outcome.temporaryData;
@@ -96,14 +101,22 @@ export function addonConnector(deps: AddonConnectorDeps = {}): Connector {
         if (round + 1 >= attempts)
           return {
             ok: false,
-            error: { code: 'ADDON_STILL_RUNNING', message: `proceed() still answers false after ${attempts} calls` },
+            error: {
+              code: 'ADDON_STILL_RUNNING',
+              message: `proceed() still answers false after ${attempts} calls`,
+            },
             retryable: false,
           };
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, every);
-          signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+          const stop = () => {
+            clearTimeout(t);
+            resolve();
+          };
+          signal.addEventListener('abort', stop, { once: true });
         });
-        if (signal.aborted) return { ok: false, error: { code: 'ABORTED', message: 'the run was stopped' }, retryable: true };
+        if (signal.aborted)
+          return { ok: false, error: { code: 'ABORTED', message: 'the run was stopped' }, retryable: true };
       }
       return { ok: true, data: written as typeof issue.data };
     },

@@ -58,5 +58,8 @@ export function readTimeZone(
   if (!m || Number(m[2]) > 14 || Number(m[3] ?? 0) > 59)
     return `config "timezone" must be GMT, GMT+hh:mm or Asia/Tokyo, got "${t}"`;
   const minutes = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0));
-  return { timeZoneOffsetMinutes: minutes, timeZoneId: `GMT${m[1]}${m[2]!.padStart(2, '0')}:${m[3] ?? '00'}` };
+  return {
+    timeZoneOffsetMinutes: minutes,
+    timeZoneId: `GMT${m[1]}${m[2]!.padStart(2, '0')}:${m[3] ?? '00'}`,
+  };
 }

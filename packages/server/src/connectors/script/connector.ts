@@ -1,8 +1,8 @@
-import type { Connector, ConnectorResult, JobRun } from '../connector.js';
-import { type ScriptHostDeps, scriptHost } from './host.js';
-import { readScriptConfig } from './config.js';
 import { itemsForScript, writesToData } from '../../script/data-bridge.js';
 import { runScript } from '../../script/run-script.js';
+import type { Connector, ConnectorResult, JobRun } from '../connector.js';
+import { readScriptConfig } from './config.js';
+import { type ScriptHostDeps, scriptHost } from './host.js';
 
 /**
  * Runs a `bpmn:scriptTask`'s JavaScript in the QuickJS sandbox with the product's script API.
@@ -16,12 +16,11 @@ export function scriptConnector(deps: ScriptHostDeps = {}): Connector {
     type: 'script',
     async run(job: JobRun, signal: AbortSignal): Promise<ConnectorResult> {
       const read = readScriptConfig(job.automation);
-      if (!read.ok) return { ok: false, error: { code: 'BAD_CONFIG', message: read.error }, retryable: false };
+      if (!read.ok)
+        return { ok: false, error: { code: 'BAD_CONFIG', message: read.error }, retryable: false };
       const config = read.config;
       const issue = await job.issue();
-      const configs = Object.fromEntries(
-        Object.entries(config.configs).map(([k, v]) => [k, { value: v }]),
-      );
+      const configs = Object.fromEntries(Object.entries(config.configs).map(([k, v]) => [k, { value: v }]));
       const outcome = await runScript({
         workspaceId: job.workspaceId,
         appId: issue.appId,
@@ -41,7 +40,8 @@ export function scriptConnector(deps: ScriptHostDeps = {}): Connector {
       if (!outcome.ok)
         return { ok: false, error: { code: outcome.code, message: outcome.message }, retryable: false };
       const data = writesToData(outcome.writes, issue.app.dataItems, config.timeZoneOffsetMinutes);
-      if (!data.ok) return { ok: false, error: { code: 'SCRIPT_BAD_VALUE', message: data.error }, retryable: false };
+      if (!data.ok)
+        return { ok: false, error: { code: 'SCRIPT_BAD_VALUE', message: data.error }, retryable: false };
       return { ok: true, data: data.data };
     },
   };

@@ -15,7 +15,12 @@ export type ContextFetch = (
 ) => Promise<Response>;
 
 export interface HeadersResolver {
-  headersFor(workspaceId: string, appId: string, name: string, signal?: AbortSignal): Promise<Record<string, string>>;
+  headersFor(
+    workspaceId: string,
+    appId: string,
+    name: string,
+    signal?: AbortSignal,
+  ): Promise<Record<string, string>>;
 }
 
 export interface ScriptHostDeps {

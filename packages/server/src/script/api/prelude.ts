@@ -10,7 +10,7 @@ import { HTTP_CLIENT_SOURCE } from './http-client.js';
 import { JAVA_SOURCE } from './java.js';
 import { VALUES_SOURCE } from './values.js';
 
-const BRIDGE_SOURCE = String.raw`
+const BRIDGE_SOURCE = `
 'use strict';
 function __decodeValue(def, v) {
   if (v === null || v === undefined) return null;
@@ -100,8 +100,25 @@ const __nagare = {
 `;
 
 const PUBLIC_GLOBALS = [
-  'java', 'com', 'Java', 'engine', 'configs', 'httpClient', 'processInstance', 'dateFormatter', 'base64', 'hex',
-  'digest', 'hmac', 'fileRepository', 'emailService', 'feedService', 'itemDao', 'quserDao', 'qgroupDao', 'markdown',
+  'java',
+  'com',
+  'Java',
+  'engine',
+  'configs',
+  'httpClient',
+  'processInstance',
+  'dateFormatter',
+  'base64',
+  'hex',
+  'digest',
+  'hmac',
+  'fileRepository',
+  'emailService',
+  'feedService',
+  'itemDao',
+  'quserDao',
+  'qgroupDao',
+  'markdown',
   '__nagare',
 ];
 

@@ -32,7 +32,8 @@ export async function runAddonTests(
   if (addon.test === undefined) return { cases: [] };
   const sources: SandboxSource[] = [apiSource(HARNESS_SOURCE, HARNESS_GLOBALS)];
   if (addon.addonVersion !== undefined) sources.push({ name: 'addon/script.js', code: addon.script });
-  else sources.push({ name: 'addon/harness.js', code: `__harness.setScript(${JSON.stringify(addon.script)});` });
+  else
+    sources.push({ name: 'addon/harness.js', code: `__harness.setScript(${JSON.stringify(addon.script)});` });
   sources.push({ name: 'addon/test.js', code: addon.test });
   const result = await runInSandbox({
     sources,

@@ -35,7 +35,13 @@ export async function runAddonCorpus(dir: string, concurrency = 2): Promise<Addo
       const file = files[i]!;
       const parsed = parseAddonXml(readFileSync(join(dir, file), 'utf8'));
       if (!parsed.ok) {
-        results[i] = { file, label: '', cases: [], passed: 0, error: `${parsed.problem.code}: ${parsed.problem.message}` };
+        results[i] = {
+          file,
+          label: '',
+          cases: [],
+          passed: 0,
+          error: `${parsed.problem.code}: ${parsed.problem.message}`,
+        };
         continue;
       }
       const run = await runAddonTests(parsed.addon);

@@ -7,12 +7,12 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { sharedDir } from '../../../../../scripts/shared-dir.js';
 import { addonLoader, importAddon } from '../../../src/addons/addon-store.js';
 import { addonConnector } from '../../../src/connectors/addon/connector.js';
 import { createConnectorRegistry } from '../../../src/connectors/connector.js';
 import { createOutboundFetch } from '../../../src/outbound/outbound-fetch.js';
 import { DEFAULT_WORKSPACE } from '../../../src/runtime/runtime.js';
-import { sharedDir } from '../../../../../scripts/shared-dir.js';
 import { describeEachDialect } from '../../support/dialects.js';
 import { bpmn, flows, openRuntime, type TestRuntime } from '../../support/runtime.js';
 
@@ -26,7 +26,10 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      received.push({ body: Buffer.concat(chunks).toString('utf8'), contentType: req.headers['content-type'] });
+      received.push({
+        body: Buffer.concat(chunks).toString('utf8'),
+        contentType: req.headers['content-type'],
+      });
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('ok');
     });
@@ -113,29 +116,53 @@ describeEachDialect('add-on steps', ({ config }) => {
   }, 60_000);
 
   it.each([
-    ['an unknown add-on', 'nope', { conf_DataIdA: 'day', conf_DataIdB: 'era' }, 'no add-on "nope" in this workspace'],
+    [
+      'an unknown add-on',
+      'nope',
+      { conf_DataIdA: 'day', conf_DataIdB: 'era' },
+      'no add-on "nope" in this workspace',
+    ],
     ['a missing required config', 'date-to-jp-era', { conf_DataIdA: 'day' }, 'config "conf_DataIdB"'],
-    ['a config naming no data item', 'date-to-jp-era', { conf_DataIdA: 'nothing', conf_DataIdB: 'era' }, 'no data item "nothing"'],
-    ['a config the add-on lacks', 'date-to-jp-era', { conf_DataIdA: 'day', conf_DataIdB: 'era', extra: 'x' }, 'config "extra" is not a config'],
-    ['a version that does not exist', 'date-to-jp-era@7', { conf_DataIdA: 'day', conf_DataIdB: 'era' }, 'no add-on "date-to-jp-era@7"'],
-  ])('fails the step for %s and changes no data', async (_name, addon, configs, message) => {
-    const t = await open();
-    try {
-      await importAddon(t.store.db, {
-        workspaceId: DEFAULT_WORKSPACE,
-        addonId: 'date-to-jp-era',
-        xml: readFileSync(join(dir, 'converter-dateToJpEra.xml'), 'utf8'),
-      });
-      const { appId } = await t.runtime.deploy({ bpmn: addonStep(addon, configs) });
-      const { issueId } = await t.runtime.startIssue({ appId, data: { day: '2019-05-01' } });
-      const issue = await runToEnd(t, issueId);
-      expect(issue.status).not.toBe('completed');
-      expect((issue.state.data as Record<string, unknown>).era ?? null).toBeNull();
-      const incidents = await t.runtime.listIncidents({ issueId });
-      expect(incidents).toHaveLength(1);
-      expect(incidents[0]!.message).toContain(message);
-    } finally {
-      await t.close();
-    }
-  }, 60_000);
+    [
+      'a config naming no data item',
+      'date-to-jp-era',
+      { conf_DataIdA: 'nothing', conf_DataIdB: 'era' },
+      'no data item "nothing"',
+    ],
+    [
+      'a config the add-on lacks',
+      'date-to-jp-era',
+      { conf_DataIdA: 'day', conf_DataIdB: 'era', extra: 'x' },
+      'config "extra" is not a config',
+    ],
+    [
+      'a version that does not exist',
+      'date-to-jp-era@7',
+      { conf_DataIdA: 'day', conf_DataIdB: 'era' },
+      'no add-on "date-to-jp-era@7"',
+    ],
+  ])(
+    'fails the step for %s and changes no data',
+    async (_name, addon, configs, message) => {
+      const t = await open();
+      try {
+        await importAddon(t.store.db, {
+          workspaceId: DEFAULT_WORKSPACE,
+          addonId: 'date-to-jp-era',
+          xml: readFileSync(join(dir, 'converter-dateToJpEra.xml'), 'utf8'),
+        });
+        const { appId } = await t.runtime.deploy({ bpmn: addonStep(addon, configs) });
+        const { issueId } = await t.runtime.startIssue({ appId, data: { day: '2019-05-01' } });
+        const issue = await runToEnd(t, issueId);
+        expect(issue.status).not.toBe('completed');
+        expect((issue.state.data as Record<string, unknown>).era ?? null).toBeNull();
+        const incidents = await t.runtime.listIncidents({ issueId });
+        expect(incidents).toHaveLength(1);
+        expect(incidents[0]!.message).toContain(message);
+      } finally {
+        await t.close();
+      }
+    },
+    60_000,
+  );
 });

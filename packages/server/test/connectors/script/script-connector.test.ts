@@ -23,7 +23,12 @@ const app = await compile(
   bpmn(`<bpmn:startEvent id="s"/><bpmn:endEvent id="e"/>${flows('s>e')}`, { items: ITEMS }),
 );
 
-function job(script: string | undefined, configs: Record<string, string> = {}, data: DataValues = {}, mode = 'normal'): JobRun {
+function job(
+  script: string | undefined,
+  configs: Record<string, string> = {},
+  data: DataValues = {},
+  mode = 'normal',
+): JobRun {
   const automation: AutomationSpec = {
     type: 'script',
     configs,
@@ -58,7 +63,11 @@ describe('script connector', () => {
   it.each([
     ['no script', job(undefined), 'the script step has no script'],
     ['an empty script', job('  '), 'the script step has no script'],
-    ['a timeout above 30 s', job('1', { timeout: '60000' }), 'config "timeout" must be 1 to 30000 milliseconds'],
+    [
+      'a timeout above 30 s',
+      job('1', { timeout: '60000' }),
+      'config "timeout" must be 1 to 30000 milliseconds',
+    ],
     ['a bad timezone', job('1', { timezone: 'Mars/Base' }), 'config "timezone" must be GMT'],
   ])('refuses %s', async (_name, j, message) => {
     const r = await run(j);
@@ -69,7 +78,10 @@ describe('script connector', () => {
   it('refuses a script format other than JavaScript', async () => {
     const j = job('1');
     const r = await run({ ...j, automation: { ...j.automation, script: { format: 'groovy', body: 'x' } } });
-    expect(r).toMatchObject({ ok: false, error: { code: 'BAD_CONFIG', message: 'scriptFormat must be JavaScript, got "groovy"' } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_CONFIG', message: 'scriptFormat must be JavaScript, got "groovy"' },
+    });
   });
 
   it('reads typed values and writes them back as data values', async () => {
@@ -113,17 +125,25 @@ describe('script connector', () => {
   it('refuses a value that does not fit its item, naming the item', async () => {
     const r = await run(job('engine.setDataByNumber(3, "next tuesday");'));
     expect(r).toMatchObject({ ok: false, error: { code: 'SCRIPT_BAD_VALUE' } });
-    if (!r.ok) expect(r.error.message).toContain('data item day (date): the script set a string value ("next tuesday")');
+    if (!r.ok)
+      expect(r.error.message).toContain(
+        'data item day (date): the script set a string value ("next tuesday")',
+      );
   });
 
   it('an unknown data item is a script error', async () => {
     const r = await run(job('engine.setDataByNumber(99, "x");'));
-    expect(r).toMatchObject({ ok: false, error: { code: 'SCRIPT_ERROR', message: 'Error: data item 99 is not defined' } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'SCRIPT_ERROR', message: 'Error: data item 99 is not defined' },
+    });
   });
 
   it('a network failure reaches the script as an exception it can catch', async () => {
     const r = await run(
-      job(`try { httpClient.begin().get('https://example.com/'); } catch (e) { engine.setDataByNumber(1, e.message); }`),
+      job(
+        `try { httpClient.begin().get('https://example.com/'); } catch (e) { engine.setDataByNumber(1, e.message); }`,
+      ),
     );
     expect(r).toEqual({ ok: true, data: { text: 'GET https://example.com/: no network in this test' } });
   });

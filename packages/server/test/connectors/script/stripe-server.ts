@@ -8,7 +8,12 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 
 export interface StripeLike {
   readonly url: string;
-  readonly requests: { method: string; path: string; form: Record<string, string>; key: string | undefined }[];
+  readonly requests: {
+    method: string;
+    path: string;
+    form: Record<string, string>;
+    key: string | undefined;
+  }[];
   readonly customers: Map<string, { email: string; last4: string }>;
   readonly charges: Map<string, { customer: string; amount: number; currency: string }>;
   close(): Promise<void>;
@@ -50,16 +55,27 @@ export async function startStripeLike(secretKey: string): Promise<StripeLike> {
     if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
       return error(400, 'form body expected');
     if (req.method === 'POST' && path === '/v1/customers') {
-      for (const f of ['email', 'source[object]', 'source[number]', 'source[exp_month]', 'source[exp_year]', 'source[cvc]']) {
+      for (const f of [
+        'email',
+        'source[object]',
+        'source[number]',
+        'source[exp_month]',
+        'source[exp_year]',
+        'source[cvc]',
+      ]) {
         if (!form[f]) return error(400, `Missing required param: ${f}.`, f);
       }
-      if (form['source[object]'] !== 'card') return error(400, 'source[object] must be card', 'source[object]');
-      if (!/^\d{13,19}$/.test(form['source[number]']!)) return error(402, 'Your card number is incorrect.', 'number');
+      if (form['source[object]'] !== 'card')
+        return error(400, 'source[object] must be card', 'source[object]');
+      if (!/^\d{13,19}$/.test(form['source[number]']!))
+        return error(402, 'Your card number is incorrect.', 'number');
       const month = Number(form['source[exp_month]']);
       if (!Number.isInteger(month) || month < 1 || month > 12)
         return error(400, "Your card's expiration month is invalid.", 'exp_month');
-      if (!/^\d{4}$/.test(form['source[exp_year]']!)) return error(400, "Your card's expiration year is invalid.", 'exp_year');
-      if (!/^\d{3,4}$/.test(form['source[cvc]']!)) return error(402, "Your card's security code is invalid.", 'cvc');
+      if (!/^\d{4}$/.test(form['source[exp_year]']!))
+        return error(400, "Your card's expiration year is invalid.", 'exp_year');
+      if (!/^\d{3,4}$/.test(form['source[cvc]']!))
+        return error(402, "Your card's security code is invalid.", 'cvc');
       const id = `cus_${(++n).toString().padStart(14, '0')}`;
       const last4 = form['source[number]']!.slice(-4);
       customers.set(id, { email: form.email!, last4 });
@@ -68,14 +84,18 @@ export async function startStripeLike(secretKey: string): Promise<StripeLike> {
         object: 'customer',
         description: form.description ?? null,
         email: form.email,
-        sources: { object: 'list', data: [{ id: `card_${n}`, object: 'card', last4, name: form['source[name]'] ?? null }] },
+        sources: {
+          object: 'list',
+          data: [{ id: `card_${n}`, object: 'card', last4, name: form['source[name]'] ?? null }],
+        },
       });
     }
     if (req.method === 'POST' && path === '/v1/charges') {
       const customer = customers.get(form.customer ?? '');
       if (!customer) return error(400, `No such customer: '${form.customer}'`, 'customer');
       const amount = Number(form.amount);
-      if (!/^\d+$/.test(form.amount ?? '') || amount < 50) return error(400, 'Invalid integer: amount', 'amount');
+      if (!/^\d+$/.test(form.amount ?? '') || amount < 50)
+        return error(400, 'Invalid integer: amount', 'amount');
       if (!/^[a-z]{3}$/.test(form.currency ?? '')) return error(400, 'Invalid currency', 'currency');
       const id = `ch_${(++n).toString().padStart(14, '0')}`;
       charges.set(id, { customer: form.customer!, amount, currency: form.currency! });

@@ -135,8 +135,11 @@ afterAll(async () => {
 /** The real outbound fetch, allowed to reach 127.0.0.1, with api.stripe.com pointed at the local server. */
 function stripeFetch() {
   const outbound = createOutboundFetch({ allow: () => ['127.0.0.1/32'] });
-  return (url: string, init: RequestInit, context: { workspaceId: string; issueId?: string; node?: string }) =>
-    outbound(url.replace('https://api.stripe.com', stripe.url), init, context);
+  return (
+    url: string,
+    init: RequestInit,
+    context: { workspaceId: string; issueId?: string; node?: string },
+  ) => outbound(url.replace('https://api.stripe.com', stripe.url), init, context);
 }
 
 describeEachDialect('the Stripe story', ({ config }) => {
@@ -147,7 +150,8 @@ describeEachDialect('the Stripe story', ({ config }) => {
       const { appId } = await t.runtime.deploy({ bpmn: APP });
       const { issueId } = await t.runtime.startIssue({ appId, data: START_DATA });
       const worker = t.runtime.createWorker();
-      for (let i = 0; i < 4 && (await t.runtime.getIssue(issueId)).status !== 'completed'; i++) await worker.runOnce();
+      for (let i = 0; i < 4 && (await t.runtime.getIssue(issueId)).status !== 'completed'; i++)
+        await worker.runOnce();
       const issue = await t.runtime.getIssue(issueId);
       expect(issue.status).toBe('completed');
       const data = issue.state.data as Record<string, unknown>;
