@@ -116,7 +116,7 @@ describeEachDialect('message start by e-mail', ({ config }) => {
         bpmn: mailApp({ ...configs, allowFrom: '@example.com, ok@partner.test' }),
       });
       const { appId: plain } = await s.t.runtime.deploy({
-        bpmn: bpmn('<bpmn:startEvent id="s"/><bpmn:endEvent id="e"/>' + flows('s>e')),
+        bpmn: bpmn(`<bpmn:startEvent id="s"/><bpmn:endEvent id="e"/>${flows('s>e')}`),
       });
       const send = (to: string, extra: Record<string, unknown> = {}) =>
         s.transport.sendMail({ from: 'a@example.com', to, subject: 's', text: 'b', ...extra });
