@@ -10,6 +10,7 @@ export {
   hasSystemAuthority,
   type SystemAuthority,
 } from './authorities.js';
+export { bootstrapAdministrator } from './bootstrap.js';
 export {
   type AppAuthority,
   type AuthorityGrant,

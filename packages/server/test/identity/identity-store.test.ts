@@ -2,6 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { findAccessToken } from '../../src/api/auth/access-tokens.js';
 import { findClient, registerClient } from '../../src/api/auth/oauth-clients.js';
 import { clientCredentials, rotateRefreshToken } from '../../src/api/auth/oauth-grants.js';
+import { purgeExpiredCredentials } from '../../src/api/auth/purge.js';
 import { createSession, findSession } from '../../src/api/auth/sessions.js';
 import {
   grantAppAuthority,
@@ -10,6 +11,7 @@ import {
   hasSystemAuthority,
   revokeSystemAuthority,
 } from '../../src/identity/authorities.js';
+import { bootstrapAdministrator } from '../../src/identity/bootstrap.js';
 import type { IdentityError } from '../../src/identity/identity-error.js';
 import { listMemberships, setMembership } from '../../src/identity/memberships.js';
 import {
@@ -289,5 +291,43 @@ describeEachDialect('identity store', ({ config }) => {
     ).rejects.toMatchObject({
       code: 'invalid_grant',
     });
+  });
+  it('bootstrapAdministrator: the first system administrator, once', async () => {
+    const admin = await bootstrapAdministrator(store.db, 'acme', {
+      name: 'Root',
+      email: 'root@example.com',
+      password: 'first-password',
+    });
+    expect(
+      await hasSystemAuthority(store.db, { workspaceId: 'acme', userId: admin.id }, 'systemAdministrator'),
+    ).toBe(true);
+    await expect(
+      bootstrapAdministrator(store.db, 'acme', {
+        name: 'Again',
+        email: 'again@example.com',
+        password: 'first-password',
+      }),
+    ).rejects.toEqual(refusal('conflict', /already has/));
+    await expect(
+      bootstrapAdministrator(store.db, 'nowhere', {
+        name: 'X',
+        email: 'x@example.com',
+        password: 'first-password',
+      }),
+    ).rejects.toEqual(refusal('notFound', /nowhere/));
+    expect(await findUser(store.db, 'acme', admin.id)).toMatchObject({ hasPassword: true });
+  });
+
+  it('purgeExpiredCredentials deletes only what has expired', async () => {
+    const db = store.db;
+    await createUser(db, 'acme', { id: 'u', name: 'U', email: 'u@example.com' });
+    const past = new Date(Date.now() - 24 * 3600_000);
+    const old = await createSession(db, 'acme', 'u', past);
+    const live = await createSession(db, 'acme', 'u');
+    expect(await purgeExpiredCredentials(db)).toEqual({ sessions: 1, codes: 0, tokens: 0 });
+    expect(await db.selectFrom('auth_session').select('id_hash').execute()).toEqual([
+      { id_hash: secretHash(live.sessionId) },
+    ]);
+    expect(await findSession(db, old.sessionId)).toBeUndefined();
   });
 });
