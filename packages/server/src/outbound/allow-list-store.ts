@@ -20,10 +20,14 @@ export function parseAllowList(text: string | undefined): string[] {
   return entries;
 }
 
+/** How long `allow` reuses a workspace's list: a change reaches every node within this. */
+export const ALLOW_LIST_CACHE_MS = 5_000;
+
 export class OutboundAllowList {
   readonly #db: Kysely<Database>;
   readonly #everywhere: readonly string[];
   readonly #now: () => Date;
+  readonly #cache = new Map<string, { at: number; list: Promise<string[]> }>();
 
   constructor(db: Kysely<Database>, options: { everywhere?: readonly string[]; now?: () => Date } = {}) {
     this.#db = db;
@@ -47,6 +51,7 @@ export class OutboundAllowList {
       .insertInto('outbound_allow')
       .values({ workspace_id: workspaceId, cidr: entry, created_at: this.#now().toISOString() })
       .execute();
+    this.#cache.delete(workspaceId);
   }
 
   async remove(workspaceId: string, cidr: string): Promise<void> {
@@ -55,6 +60,7 @@ export class OutboundAllowList {
       .where('workspace_id', '=', workspaceId)
       .where('cidr', '=', cidr.trim())
       .execute();
+    this.#cache.delete(workspaceId);
   }
 
   async list(workspaceId: string): Promise<string[]> {
@@ -67,9 +73,18 @@ export class OutboundAllowList {
     return rows.map((r) => r.cidr);
   }
 
-  /** For createOutboundFetch: the workspace's entries and the installation-wide ones. */
-  readonly allow = async (workspaceId: string): Promise<readonly string[]> => [
-    ...this.#everywhere,
-    ...(await this.list(workspaceId)),
-  ];
+  /**
+   * For createOutboundFetch: the workspace's entries and the installation-wide ones, read at
+   * most every ALLOW_LIST_CACHE_MS per workspace (not once per request).
+   */
+  readonly allow = async (workspaceId: string): Promise<readonly string[]> => {
+    const now = Date.now();
+    let cached = this.#cache.get(workspaceId);
+    if (!cached || now - cached.at > ALLOW_LIST_CACHE_MS) {
+      cached = { at: now, list: this.list(workspaceId) };
+      this.#cache.set(workspaceId, cached);
+      cached.list.catch(() => this.#cache.delete(workspaceId));
+    }
+    return [...this.#everywhere, ...(await cached.list)];
+  };
 }

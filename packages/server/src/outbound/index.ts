@@ -1,5 +1,10 @@
 export { AllowList, cidrProblem, embeddedIpv4, isRefusedAddress } from './address-policy.js';
-export { OUTBOUND_ALLOW_ENV, OutboundAllowList, parseAllowList } from './allow-list-store.js';
+export {
+  ALLOW_LIST_CACHE_MS,
+  OUTBOUND_ALLOW_ENV,
+  OutboundAllowList,
+  parseAllowList,
+} from './allow-list-store.js';
 export { OutboundError, type OutboundErrorCode } from './outbound-error.js';
 export {
   createOutboundFetch,
