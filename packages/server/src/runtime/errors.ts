@@ -9,6 +9,8 @@
  * - `NOT_RELEASED`: the app has no released version to start issues on.
  * - `LEASE_LOST`: a worker reported a job it no longer holds (its lease ran out and another
  *   worker claimed it, or the job was cancelled).
+ * - `INVALID_DATA`: data the step may not write, or that fails its item's rules; `details`
+ *   lists each problem with its item.
  * - `NOT_YOUR_TASK`: the caller is neither the task's assignee nor (while it is offered) a candidate.
  * - `TASK_NOT_OPEN`: the task is done or cancelled, or not in the state the call needs (e.g.
  *   accepting a task someone else has already accepted).
@@ -27,6 +29,7 @@ export type RuntimeErrorCode =
   | 'NOT_RELEASED'
   | 'BAD_INPUT'
   | 'LEASE_LOST'
+  | 'INVALID_DATA'
   | 'NOT_YOUR_TASK'
   | 'TASK_NOT_OPEN'
   | 'CONFLICT'

@@ -8,19 +8,19 @@
  * A workspace's directory is a snapshot kept for `ttlMs`: a change to people reaches new tasks
  * within that time on every node, without a query per task.
  */
-import { parseBpmn } from '@nagare/engine';
 import type { Kysely } from 'kysely';
 import type { Directory } from '../identity/directory.js';
-import { type LaneOperators, readLaneOperators } from '../identity/operator-rules.js';
 import { type Operator, resolveLane } from '../identity/resolve.js';
 import { loadDirectory } from '../identity/store-directory.js';
 import type { Database } from '../store/schema.js';
 import type { OperatorQuery } from './batch-program.js';
 import type { Clock } from './clock.js';
+import type { VersionModels } from './version-model.js';
 
 export interface LaneResolverOptions {
   readonly db: Kysely<Database>;
   readonly clock: Clock;
+  readonly models: VersionModels;
   /** How long a workspace's people are trusted before they are read again (default 2 s). */
   readonly ttlMs?: number;
   /** Where a workspace's people come from (default: the store). */
@@ -29,7 +29,6 @@ export interface LaneResolverOptions {
 
 export class LaneResolver {
   readonly #o: Required<Omit<LaneResolverOptions, 'directory'>> & Pick<LaneResolverOptions, 'directory'>;
-  readonly #lanes = new Map<string, readonly LaneOperators[]>();
   readonly #directories = new Map<string, { readonly directory: Directory; readonly until: number }>();
 
   constructor(options: LaneResolverOptions) {
@@ -42,7 +41,7 @@ export class LaneResolver {
    * or the workspace's people are not loaded (call `prepare`, then run the batch again).
    */
   operators(query: OperatorQuery): readonly string[] | null | undefined {
-    const lanes = this.#lanes.get(query.appVersionId);
+    const lanes = this.#o.models.get(query.appVersionId)?.lanes;
     if (lanes === undefined) return undefined;
     const lane = query.lane && lanes.find((l) => l.laneId === query.lane!.id);
     if (!lane || lane.rules.length === 0) return null;
@@ -70,7 +69,7 @@ export class LaneResolver {
   /** Loads the lane rules of these versions and the people of these workspaces. */
   async prepare(versionIds: readonly string[], workspaceIds: readonly string[]): Promise<void> {
     await Promise.all([
-      ...versionIds.filter((id) => !this.#lanes.has(id)).map((id) => this.#loadLanes(id)),
+      ...versionIds.map((id) => this.#o.models.load(id)),
       ...workspaceIds.map((id) => this.#loadDirectory(id)),
     ]);
   }
@@ -78,17 +77,6 @@ export class LaneResolver {
   /** Forgets a workspace's people (after a change made in this process). */
   invalidate(workspaceId: string): void {
     this.#directories.delete(workspaceId);
-  }
-
-  async #loadLanes(versionId: string): Promise<void> {
-    const row = await this.#o.db
-      .selectFrom('app_version')
-      .select('bpmn')
-      .where('id', '=', versionId)
-      .executeTakeFirst();
-    if (row === undefined) return;
-    const { definitions } = await parseBpmn(row.bpmn);
-    this.#lanes.set(versionId, readLaneOperators(definitions).lanes);
   }
 
   async #loadDirectory(workspaceId: string): Promise<void> {

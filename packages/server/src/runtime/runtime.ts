@@ -8,6 +8,7 @@
  * app is released.
  */
 import {
+  applyWrite,
   BpmnError,
   type Command,
   type CompiledApp,
@@ -16,6 +17,8 @@ import {
   type DataValues,
   type HistoryEvent,
   type IssueState,
+  normalizeValue,
+  stepAccess,
   type TimerStartSpec,
 } from '@nagare/engine';
 import { type Kysely, sql } from 'kysely';
@@ -45,6 +48,7 @@ import {
   type TaskView,
 } from './tasks.js';
 import { nextFiring, roundAt } from './timer-starts.js';
+import { type VersionModel, VersionModels } from './version-model.js';
 import { Worker, type WorkerEvent, type WorkerHost, type WorkerOptions } from './worker.js';
 
 export const DEFAULT_WORKSPACE = 'default';
@@ -182,6 +186,7 @@ export class Runtime {
   readonly #executor: CommandExecutor;
   readonly #newId: () => string;
   readonly #lanes: LaneResolver;
+  readonly #models: VersionModels;
   readonly #released = new Map<string, { versionId: string; workspaceId: string; until: number }>();
   readonly #wakeListeners = new Set<() => void>();
   readonly #workers = new Set<Worker>();
@@ -195,9 +200,11 @@ export class Runtime {
     this.connectors = options.connectors ?? createConnectorRegistry([]);
     this.timeZone = options.timeZone ?? 'UTC';
     this.#newId = options.newId ?? (() => newId(this.clock.now()));
+    this.#models = new VersionModels(store.db);
     this.#lanes = new LaneResolver({
       db: store.db,
       clock: this.clock,
+      models: this.#models,
       ...(options.directoryTtlMs === undefined ? {} : { ttlMs: options.directoryTtlMs }),
     });
     this.#rs = createRuntimeStore(store);
@@ -511,25 +518,73 @@ export class Runtime {
   }
 
   /** Completes a task (`issueId:seq`, or `issueId:seq:operator` for a team step's task). */
-  completeTask(input: CompleteInput): Promise<CommandOutcome> {
+  async completeTask(input: CompleteInput): Promise<CommandOutcome> {
     const parts = input.taskId.split(':');
     const seq = Number(parts[1]);
     if (parts.length < 2 || parts.length > 3 || parts[0] === '' || !Number.isInteger(seq) || seq < 1) {
-      return Promise.reject(new RuntimeError('UNKNOWN_TASK', `no task ${input.taskId}`));
+      throw new RuntimeError('UNKNOWN_TASK', `no task ${input.taskId}`);
     }
+    const workspaceId = input.workspaceId ?? DEFAULT_WORKSPACE;
+    const data =
+      input.data && Object.keys(input.data).length > 0
+        ? await this.#taskWrite(input.taskId, parts[0]!, workspaceId, input.data)
+        : undefined;
     return this.#command({
       kind: 'command',
       issueId: parts[0]!,
-      workspace: input.workspaceId ?? DEFAULT_WORKSPACE,
+      workspace: workspaceId,
       command: {
         type: 'CompleteTask',
         seq,
         operator: input.operator,
-        ...(input.data ? { data: input.data } : {}),
+        ...(data ? { data } : {}),
         ...(input.button ? { button: input.button } : {}),
       },
       task: { id: input.taskId, team: parts.length === 3 },
     });
+  }
+
+  /**
+   * A task's data, as the step's access allows (issue 5): writes to hidden, read-only,
+   * computed or undeclared items are refused (INVALID_DATA, each problem naming its item) and
+   * required items must have a value. Values sent back unchanged are not writes (a form posts
+   * what it shows). An app without numbered data item definitions is checked by the engine
+   * against its item types only.
+   */
+  async #taskWrite(
+    taskId: string,
+    issueId: string,
+    workspaceId: string,
+    data: DataValues,
+  ): Promise<DataValues> {
+    const issue = await this.getIssue(issueId, { history: false, workspaceId });
+    const model = await this.#models.load(issue.appVersionId);
+    if (model.items.length === 0) return data;
+    const task = await getTask(this.store.db, workspaceId, taskId);
+    const current = issue.state.data;
+    const byName = new Map(model.items.map((item) => [item.fieldName, item]));
+    const incoming: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(data)) {
+      const item = byName.get(key);
+      const same =
+        item !== undefined &&
+        JSON.stringify(normalizeValue(item, value) ?? null) ===
+          JSON.stringify(normalizeValue(item, current[key]) ?? null);
+      if (!same) incoming[key] = value;
+    }
+    const written = applyWrite(model.items, current, incoming, stepAccess(model.access, task.node), {
+      finish: true,
+    });
+    if (!written.ok) {
+      const what = written.errors.map((e) => e.message).join('; ');
+      throw new RuntimeError('INVALID_DATA', `task ${taskId}: ${what}`, { details: written.errors });
+    }
+    return Object.fromEntries(written.changed.map((key) => [key, written.values[key]]));
+  }
+
+  /** What a version's BPMN says besides its process: lanes, data items, access matrix. */
+  versionModel(versionId: string): Promise<VersionModel> {
+    return this.#models.load(versionId);
   }
 
   deliverMessage(input: {
