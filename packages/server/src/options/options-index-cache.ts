@@ -7,33 +7,73 @@ export interface CachedIndex extends MasterRevision {
 
 /** Items kept in memory across all cached masters by default (≈ 14 postal-code masters). */
 export const DEFAULT_MAX_CACHED_ITEMS = 2_000_000;
+/** How long a node answers from its index before asking the store again which revision is current. */
+export const DEFAULT_REVISION_CHECK_MS = 1_000;
+
+export interface OptionsIndexCacheOptions {
+  readonly maxItems?: number;
+  /**
+   * Ask the store for the current revision at most this often per master (default 1 s; 0: on
+   * every lookup). An import on this node is seen at once; one on another node within this time.
+   */
+  readonly revisionCheckMs?: number;
+  /** Milliseconds, for tests. */
+  readonly now?: () => number;
+}
 
 const sameRevision = (a: MasterRevision, b: MasterRevision): boolean =>
   a.version === b.version && a.sha256 === b.sha256;
 
 /**
- * Search-select indexes, built lazily from the store and kept per (Workspace, master). Every
- * `get` asks the store which revision is current (one primary-key lookup) and rebuilds when it
- * is not the cached one, so a master replaced on another node is never answered from an old
- * index. Concurrent first lookups share one build; least recently used masters are dropped past
- * `maxItems`.
+ * Search-select indexes, built lazily from the store and kept per (Workspace, master). A `get`
+ * asks the store which revision is current (one primary-key lookup; at most once per
+ * `revisionCheckMs` per master, or always with `fresh`) and rebuilds when it is not the cached
+ * one, so a master replaced on another node is answered from the new index within that time.
+ * Keeping the store off most lookups keeps them in memory (T10). Concurrent first lookups share
+ * one build; least recently used masters are dropped past `maxItems`.
  */
 export class OptionsIndexCache {
   readonly #masters: OptionsMasterStore;
   readonly #maxItems: number;
+  readonly #revisionCheckMs: number;
+  readonly #now: () => number;
   readonly #entries = new Map<string, CachedIndex>();
+  /** When the store last confirmed the cached revision, per key. */
+  readonly #checkedAt = new Map<string, number>();
   readonly #building = new Map<string, Promise<CachedIndex | undefined>>();
   #items = 0;
 
-  constructor(masters: OptionsMasterStore, options: { maxItems?: number } = {}) {
+  constructor(masters: OptionsMasterStore, options: OptionsIndexCacheOptions = {}) {
     this.#masters = masters;
     this.#maxItems = options.maxItems ?? DEFAULT_MAX_CACHED_ITEMS;
+    this.#revisionCheckMs = options.revisionCheckMs ?? DEFAULT_REVISION_CHECK_MS;
+    this.#now = options.now ?? (() => performance.now());
   }
 
-  /** The master's index at its current revision, or undefined when the master does not exist. */
-  async get(workspaceId: string, name: string): Promise<CachedIndex | undefined> {
+  /**
+   * The master's index at its current revision, or undefined when the master does not exist.
+   * `fresh`: confirm the revision with the store now (paging with a cursor does).
+   */
+  async get(
+    workspaceId: string,
+    name: string,
+    options: { fresh?: boolean } = {},
+  ): Promise<CachedIndex | undefined> {
     const key = `${workspaceId}\u0000${name}`;
+    const recent = this.#entries.get(key);
+    const checkedAt = this.#checkedAt.get(key);
+    if (
+      recent &&
+      !options.fresh &&
+      checkedAt !== undefined &&
+      this.#now() - checkedAt < this.#revisionCheckMs
+    ) {
+      this.#entries.delete(key); // re-insert: most recently used last
+      this.#entries.set(key, recent);
+      return recent;
+    }
     for (let attempt = 0; ; attempt++) {
+      const asked = this.#now();
       const revision = await this.#masters.revision(workspaceId, name);
       if (revision === undefined) {
         this.#drop(key);
@@ -43,6 +83,7 @@ export class OptionsIndexCache {
       if (cached && sameRevision(cached, revision)) {
         this.#entries.delete(key); // re-insert: most recently used last
         this.#entries.set(key, cached);
+        this.#checkedAt.set(key, asked);
         return cached;
       }
       let building = this.#building.get(key);
@@ -51,6 +92,7 @@ export class OptionsIndexCache {
         this.#building.set(key, building);
       }
       const built = await building;
+      if (built && sameRevision(built, revision)) this.#checkedAt.set(key, asked);
       // A build that began before the import we saw: look again (a few times at most; then the
       // newest build there is, which is never older than what the store had when it began).
       if (!built || sameRevision(built, revision) || attempt >= 2) return built;
@@ -92,6 +134,7 @@ export class OptionsIndexCache {
     const entry = this.#entries.get(key);
     if (!entry) return;
     this.#entries.delete(key);
+    this.#checkedAt.delete(key);
     this.#items -= entry.index.size;
   }
 }

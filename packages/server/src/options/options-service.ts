@@ -10,6 +10,8 @@ export interface OptionsServiceOptions {
   readonly limits?: OptionsXmlLimits;
   /** Items kept in memory across cached indexes (default 2,000,000). */
   readonly maxCachedItems?: number;
+  /** Ask the store for a master's current revision at most this often (default 1,000 ms; 0: every lookup). */
+  readonly revisionCheckMs?: number;
   readonly now?: () => Date;
 }
 
@@ -23,10 +25,10 @@ export class OptionsService {
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.now ? { now: options.now } : {}),
     });
-    this.indexes = new OptionsIndexCache(
-      this.masters,
-      options.maxCachedItems === undefined ? {} : { maxItems: options.maxCachedItems },
-    );
+    this.indexes = new OptionsIndexCache(this.masters, {
+      ...(options.maxCachedItems === undefined ? {} : { maxItems: options.maxCachedItems }),
+      ...(options.revisionCheckMs === undefined ? {} : { revisionCheckMs: options.revisionCheckMs }),
+    });
   }
 
   async import(workspaceId: string, name: string, xml: string): Promise<OptionsMasterInfo> {
@@ -35,20 +37,28 @@ export class OptionsService {
     return info;
   }
 
+  /** Removes the master; false when there was none. Other nodes stop answering from it within the revision interval. */
+  async delete(workspaceId: string, name: string): Promise<boolean> {
+    const removed = await this.masters.delete(workspaceId, name);
+    this.indexes.invalidate(workspaceId, name);
+    return removed;
+  }
+
   list(workspaceId: string): Promise<OptionsMasterInfo[]> {
     return this.masters.list(workspaceId);
   }
 
   /** The master's index (e.g. for validating selected ids); UNKNOWN_MASTER when there is none. */
-  async index(workspaceId: string, name: string): Promise<CachedIndex> {
+  async index(workspaceId: string, name: string, options: { fresh?: boolean } = {}): Promise<CachedIndex> {
     checkMasterName(name);
-    const cached = await this.indexes.get(workspaceId, name);
+    const cached = await this.indexes.get(workspaceId, name, options);
     if (!cached) throw new OptionsError('UNKNOWN_MASTER', `no options master "${name}" in this workspace`);
     return cached;
   }
 
   async choices(workspaceId: string, name: string, query: ChoicesQuery): Promise<ChoicesPage> {
-    const cached = await this.index(workspaceId, name);
+    // A next page is checked against the store's revision: its cursor may come from another node.
+    const cached = await this.index(workspaceId, name, { fresh: query.cursor !== undefined });
     return pageOfChoices(name, cached, cached.index, query);
   }
 }

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { OptionsError } from '../../src/options/options-error.js';
+import { OptionsIndexCache } from '../../src/options/options-index-cache.js';
+import { OptionsMasterStore } from '../../src/options/options-master-store.js';
 import { OptionsService } from '../../src/options/options-service.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
@@ -126,16 +128,16 @@ describeEachDialect('options masters in the store', ({ config }) => {
     expect((await options.choices('ws-b', 'customers', {})).choices).toEqual([{ id: 'C9', label: 'Other' }]);
 
     // a delete in one workspace leaves the other's
-    expect(await options.masters.delete('ws-a', 'customers')).toBe(true);
+    expect(await options.delete('ws-a', 'customers')).toBe(true);
     expect((await refusal(options.choices('ws-a', 'customers', {}))).code).toBe('UNKNOWN_MASTER');
     expect((await options.choices('ws-b', 'customers', {})).choices).toHaveLength(1);
-    expect(await options.masters.delete('ws-a', 'customers')).toBe(false);
+    expect(await options.delete('ws-a', 'customers')).toBe(false);
   });
 
-  it('sees a master replaced by another node (version check on every lookup)', async () => {
+  it('sees a master replaced by another node (revision checked on every lookup)', async () => {
     const other = await openStore(config());
     try {
-      const nodeB = new OptionsService(other);
+      const nodeB = new OptionsService(other, { revisionCheckMs: 0 });
       await options.import('ws-a', 'm', optionsXml([['1', 'one']]));
       expect((await nodeB.choices('ws-a', 'm', {})).choices).toEqual([{ id: '1', label: 'one' }]);
 
@@ -176,6 +178,36 @@ describeEachDialect('options masters in the store', ({ config }) => {
       await options.masters.delete('ws-a', 'm');
       expect((await refusal(nodeB.choices('ws-a', 'm', {}))).code).toBe('UNKNOWN_MASTER');
       expect(nodeB.indexes.stats).toEqual({ masters: 0, items: 0 });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('answers from memory between revision checks, and sees another node’s import after the interval', async () => {
+    const other = await openStore(config());
+    try {
+      let now = 0;
+      const nodeB = new OptionsIndexCache(new OptionsMasterStore(other), {
+        revisionCheckMs: 1_000,
+        now: () => now,
+      });
+      await options.import('ws-a', 'm', optionsXml([['1', 'one']]));
+      expect((await nodeB.get('ws-a', 'm'))?.version).toBe(1);
+      await options.import('ws-a', 'm', optionsXml([['2', 'two']]));
+
+      // within the interval: the cached index, without asking the store
+      now = 999;
+      expect((await nodeB.get('ws-a', 'm'))?.version).toBe(1);
+      // fresh (a page with a cursor) asks at once
+      expect((await nodeB.get('ws-a', 'm', { fresh: true }))?.version).toBe(2);
+      await options.import('ws-a', 'm', optionsXml([['3', 'three']]));
+      now = 1_998;
+      expect((await nodeB.get('ws-a', 'm'))?.version).toBe(2);
+      // after the interval: the new revision
+      now = 2_000;
+      const latest = await nodeB.get('ws-a', 'm');
+      expect(latest?.version).toBe(3);
+      expect(latest?.index.lookup({}).map((i) => i.value)).toEqual(['3']);
     } finally {
       await other.close();
     }
