@@ -9,7 +9,7 @@ import { createCode, grantedScopes } from '../../auth/oauth-grants.js';
 import { type Principal, Unauthorized } from '../../auth/principal.js';
 import { csrfTokenFor } from '../../auth/sessions.js';
 import { BadRequest, ErrorBody } from '../../errors.js';
-import { escapeHtml, hidden, page } from './html.js';
+import { escapeHtml, Html, hidden, page } from './html.js';
 
 // Every field optional here: the route checks them itself, because an error after the client and
 // redirect URI are known goes back to the client as a redirect (RFC 6749 §4.1.2.1), not as a 400.
@@ -88,7 +88,11 @@ export const authorizeRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = asyn
         tags: ['oauth'],
         querystring: AuthorizeQuery,
         produces: ['text/html'],
-        response: { 200: Type.String({ description: 'The consent page (HTML)' }), 400: ErrorBody },
+        response: {
+          200: Html('The consent page'),
+          302: Type.Null({ description: 'To the sign-in page, or back to the client with an error' }),
+          400: ErrorBody,
+        },
       },
     },
     async (request, reply) => {
@@ -144,7 +148,12 @@ ${hidden({
         tags: ['oauth'],
         consumes: ['application/x-www-form-urlencoded'],
         body: Decision,
-        response: { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
+        response: {
+          302: Type.Null({ description: 'Back to the client: `code` and `state`, or `error`' }),
+          400: ErrorBody,
+          401: ErrorBody,
+          403: ErrorBody,
+        },
       },
     },
     async (request, reply) => {

@@ -1,3 +1,5 @@
+import { Type } from '@sinclair/typebox';
+
 /** Minimal server-rendered pages (sign-in, consent) until the web app styles them. */
 
 export function escapeHtml(value: string): string {
@@ -30,3 +32,6 @@ export function hidden(fields: Record<string, string | undefined>): string {
 export function safeNext(next: string | undefined): string {
   return next?.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
 }
+
+/** An HTML response in the OpenAPI document. */
+export const Html = (description: string) => Type.String({ description: `${description} (text/html)` });

@@ -18,7 +18,7 @@ import {
 } from '../../auth/sessions.js';
 import { ErrorBody } from '../../errors.js';
 import { User } from '../system/schemas.js';
-import { escapeHtml, hidden, page, safeNext } from './html.js';
+import { escapeHtml, Html, hidden, page, safeNext } from './html.js';
 
 const tags = ['auth'];
 const Login = Type.Object(
@@ -131,7 +131,13 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async 
   app.get(
     '/login',
     {
-      schema: { summary: 'Sign-in page (HTML)', tags, querystring: LoginPageQuery, produces: ['text/html'] },
+      schema: {
+        summary: 'Sign-in page (HTML)',
+        tags,
+        querystring: LoginPageQuery,
+        produces: ['text/html'],
+        response: { 200: Html('The sign-in form'), 400: ErrorBody },
+      },
     },
     async (request, reply) =>
       reply
@@ -152,6 +158,12 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async 
           workspace: Type.Optional(Type.String({ maxLength: 200 })),
           next: Type.Optional(Type.String({ maxLength: 4000 })),
         }),
+        response: {
+          303: Type.Null({ description: 'Signed in: to `next` (same-site paths only)' }),
+          400: ErrorBody,
+          401: Html('The form again, saying the sign-in failed'),
+          429: ErrorBody,
+        },
       },
     },
     async (request, reply) => {
