@@ -1,4 +1,6 @@
 // The server package's public API (for tests, embedding, and the bench).
+// add-ons (import, store, export) and the script sandbox with the product's API (issue 7)
+export * from './addons/index.js';
 export { type AppOptions, buildApp, type NagareApp } from './api/app.js';
 export { type ErrorCode, errorCodes, NagareError } from './api/errors.js';
 export { type Principal, requirePrincipal, type Scope } from './api/auth/principal.js';
@@ -19,6 +21,7 @@ export type { CommandOutcome } from './runtime/batch-program.js';
 export { type Clock, ManualClock, systemClock } from './runtime/clock.js';
 export { RuntimeError, type RuntimeErrorCode } from './runtime/errors.js';
 export * from './runtime/runtime.js';
+export * from './script/index.js';
 export type { TaskFilter, TaskPage, TaskView } from './runtime/tasks.js';
 export { backoffDelay, Worker, type WorkerEvent, type WorkerOptions } from './runtime/worker.js';
 export { checkStore, type StoreCheck } from './store/check.js';

@@ -1,0 +1,3 @@
+export * from './addon-store.js';
+export * from './addon-xml.js';
+export { type AddonRoutesOptions, addonRoutes } from './routes.js';
