@@ -58,8 +58,12 @@ export interface LookupLine {
   readonly importMs: number;
   /** The first lookup: load from the store and build the index. */
   readonly firstLookupMs: number;
-  /** Per lookup, after the first. */
+  /** Per lookup, after the first: wall time. */
   readonly latencyMs: LatencyStats;
+  /** Per lookup: CPU time of the process (user + system), which a busy machine does not inflate. */
+  readonly cpuMs: LatencyStats;
+  /** Load average (1 min) when the lookups ended: how much else the machine ran. */
+  readonly loadAvg1: number;
   readonly lookupsPerSec: number;
   readonly meanChoices: number;
   readonly byKind: Readonly<Record<string, LatencyStats & { readonly n: number }>>;

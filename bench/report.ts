@@ -84,6 +84,8 @@ export interface LookupSummary {
   readonly p99: Spread;
   readonly max: Spread;
   readonly lookupsPerSec: Spread;
+  readonly cpuP99: Spread;
+  readonly loadAvg1: Spread;
   readonly status: Status;
 }
 
@@ -205,6 +207,8 @@ function lookups(collected: readonly Collected[], scenarios: readonly string[]):
         p99,
         max: spread(of.map((l) => l.latencyMs.max)),
         lookupsPerSec: spread(of.map((l) => l.lookupsPerSec)),
+        cpuP99: spread(of.map((l) => l.cpuMs.p99)),
+        loadAvg1: spread(of.map((l) => l.loadAvg1)),
         status: p99.median <= SEARCH_SELECT_TARGET.maxP99Ms ? 'pass' : 'FAIL',
       });
     }
@@ -341,12 +345,12 @@ export function markdownReport(summaries: readonly Summary[], ctx: ReportContext
     );
     out.push('');
     out.push(
-      '| Backend | lookups | import ms | first lookup (load + index) ms | p50 ms | p99 ms | max ms | lookups/s | peer | target | status |',
+      '| Backend | lookups | import ms | first lookup (load + index) ms | p50 ms | p99 ms | max ms | CPU p99 ms | lookups/s | load avg | peer | target | status |',
     );
-    out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const s of lookup) {
       out.push(
-        `| ${s.backend} | ${int(s.n)} | ${cell(s.importMs, int)} | ${cell(s.firstLookupMs, int)} | ${cell(s.p50)} | ${cell(s.p99)} | ${cell(s.max)} | ${cell(s.lookupsPerSec, int)} | — (no such feature) | ${SEARCH_SELECT_TARGET.id} ${SEARCH_SELECT_TARGET.text} | ${s.status} |`,
+        `| ${s.backend} | ${int(s.n)} | ${cell(s.importMs, int)} | ${cell(s.firstLookupMs, int)} | ${cell(s.p50)} | ${cell(s.p99)} | ${cell(s.max)} | ${cell(s.cpuP99)} | ${cell(s.lookupsPerSec, int)} | ${cell(s.loadAvg1)} | — (no such feature) | ${SEARCH_SELECT_TARGET.id} ${SEARCH_SELECT_TARGET.text} | ${s.status} |`,
       );
     }
     out.push('');

@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type ChoicesQuery,
@@ -117,6 +117,8 @@ async function measure(backend: string, size: Size): Promise<LookupLine[]> {
 
     const all = queries(index.items, size.warmup + size.n);
     const times = new Float64Array(size.n);
+    // CPU time of this process per lookup: what the lookup itself cost, whatever else the machine ran
+    const cpu = new Float64Array(size.n);
     const byKind = new Map<string, number[]>();
     let found = 0;
     for (let i = 0; i < all.length; i++) {
@@ -128,9 +130,11 @@ async function measure(backend: string, size: Size): Promise<LookupLine[]> {
         if (!first.nextCursor) fail(`SS: "${q.q}" should have more than one page`);
         query = { ...q, cursor: first.nextCursor };
       }
+      const cpuStart = process.cpuUsage();
       const started = performance.now();
       const page = await service.choices(WORKSPACE, MASTER, query);
       const ms = performance.now() - started;
+      const cpuUsed = process.cpuUsage(cpuStart);
       // Every answer is checked: it must hold only matches, in master order.
       for (const c of page.choices) {
         const ok =
@@ -144,6 +148,7 @@ async function measure(backend: string, size: Size): Promise<LookupLine[]> {
       if (i < size.warmup) continue;
       found += page.choices.length;
       times[i - size.warmup] = ms;
+      cpu[i - size.warmup] = (cpuUsed.user + cpuUsed.system) / 1000;
       const list = byKind.get(kind) ?? [];
       list.push(ms);
       byKind.set(kind, list);
@@ -163,6 +168,8 @@ async function measure(backend: string, size: Size): Promise<LookupLine[]> {
         importMs: round(importMs, 1),
         firstLookupMs: round(firstLookupMs, 1),
         latencyMs: stats,
+        cpuMs: latencyStats(cpu),
+        loadAvg1: round(loadavg()[0] ?? 0, 2),
         lookupsPerSec: round(size.n / (total / 1000), 1),
         meanChoices: round(found / size.n, 1),
         byKind: Object.fromEntries(
