@@ -24,17 +24,21 @@ export interface WorkflowTestApp {
  * LocalFileStore, the default workspace (alice: App creator; bob: a plain user) and a second
  * workspace (eve) for the cross-workspace checks.
  */
-export async function buildWorkflowApp(config?: StoreConfig): Promise<WorkflowTestApp> {
+export async function buildWorkflowApp(
+  config?: StoreConfig,
+  options: { lanes?: boolean } = {},
+): Promise<WorkflowTestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'nagare-wf-'));
   const store = await openStore(config ?? resolveStoreConfig({ dataDir }));
   await migrateToLatest(store);
   const ws = await seedWorkspace(store, {
     workspaceId: 'default',
-    users: [{ key: 'alice', authorities: ['appCreator'] }, { key: 'bob' }],
+    users: [{ key: 'alice', authorities: ['appCreator'] }, { key: 'bob' }, { key: 'carol' }],
   });
   const other = await seedWorkspace(store, { users: [{ key: 'eve', authorities: ['appCreator'] }] });
   const alice = ws.users.alice?.id as string;
-  const runtime = createRuntime(store, { operators: () => [alice] });
+  // Tasks go to alice unless the test asks for the swimlane rules (`lanes: true`).
+  const runtime = createRuntime(store, options.lanes ? {} : { operators: () => [alice] });
   const files = new LocalFileStore({ store, root: join(dataDir, 'files'), maxFileBytes: 1024 * 1024 });
   const app = await buildApp({ store, workflow: { runtime, files } });
   return {

@@ -326,7 +326,7 @@ describe('issues', () => {
 describe('tasks and forms', () => {
   it('lists my task, reads its form without hidden items, saves, finishes with a file, downloads it', async () => {
     const issueId = await start({ title: 'With file', amount: 5 });
-    const mine = await t.app.inject({ url: `/api/tasks?appId=${appId}&sort=-created`, headers: alice });
+    const mine = await t.app.inject({ url: `/api/tasks?appId=${appId}&sort=created`, headers: alice });
     expect(mine.statusCode, mine.body).toBe(200);
     const task = mine.json().items.find((x: { issueId: string }) => x.issueId === issueId);
     expect(task).toMatchObject({ node: 'review', status: 'allocated', starred: false });

@@ -192,6 +192,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> 
         const state = JSON.parse(issue.state) as { data: DataValues };
         const data = checkedWrite(model, state.data, incoming, allEditable(model), false);
         await ctx.runtime.deliverMessage({
+          workspaceId: found.workspace_id,
           issueId: issue.id,
           node: request.params.node,
           ...(expected === undefined ? {} : { key: expected }),

@@ -56,23 +56,13 @@ export async function issueStarter(db: Kysely<Database>, issueId: string): Promi
   return first?.type === 'IssueStarted' && typeof first.by === 'string' ? first.by : null;
 }
 
-export function candidatesOf(candidates: string | null): string[] {
-  if (candidates === null) return [];
-  try {
-    const list = JSON.parse(candidates) as unknown;
-    return Array.isArray(list) ? list.filter((c): c is string => typeof c === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
-/** May the caller act on this open task: it is allocated to them, or offered to them. */
+/** May the caller act on this open task: allocated to them, or offered to them (or to anyone). */
 export function isTaskFor(
-  task: { status: string; assignee: string | null; candidates: string | null },
+  task: { status: string; assignee: string | null; candidates: readonly string[] | null },
   userId: string,
 ): boolean {
   if (task.status === 'allocated') return task.assignee === userId;
-  if (task.status === 'offered') return candidatesOf(task.candidates).includes(userId);
+  if (task.status === 'offered') return task.candidates === null || task.candidates.includes(userId);
   return false;
 }
 
@@ -109,7 +99,14 @@ export async function requireIssueView(
       eb.or([
         eb('assignee', '=', principal.userId),
         eb('completed_by', '=', principal.userId),
-        eb('candidates', 'like', `%${JSON.stringify(principal.userId)}%`),
+        eb.and([eb('status', '=', 'offered'), eb('candidates', 'is', null)]),
+        eb.exists(
+          eb
+            .selectFrom('task_candidate')
+            .select(sql`1`.as('one'))
+            .whereRef('task_candidate.task_id', '=', 'task.id')
+            .where('task_candidate.user_id', '=', principal.userId),
+        ),
       ]),
     )
     .limit(1)
@@ -139,6 +136,3 @@ export async function appsSeenWhole(db: Kysely<Database>, principal: Principal):
   for (const app of apps) if (await seesAllIssues(db, principal, app.id)) out.push(app.id);
   return out;
 }
-
-export const nowIso = (): string => new Date().toISOString();
-export { sql };

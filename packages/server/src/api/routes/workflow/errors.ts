@@ -29,7 +29,10 @@ export function toApiError(error: unknown): unknown {
         return new NagareError('NAGARE_NOT_FOUND', error.message);
       case 'COMPILE_FAILED':
         return new NagareError('NAGARE_INVALID_BPMN', error.message, error.details ?? []);
+      case 'NOT_YOUR_TASK':
+        return new NagareError('NAGARE_FORBIDDEN', error.message);
       case 'NOT_RELEASED':
+      case 'TASK_NOT_OPEN':
       case 'CONFLICT':
         return new NagareError('NAGARE_CONFLICT', error.message);
       case 'BAD_INPUT':

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../../store/schema.js';
 import { type Principal, requirePrincipal } from '../../auth/principal.js';
 import { NagareError } from '../../errors.js';
-import { findIssue, findTask, isTaskFor } from './access.js';
+import { findIssue, isTaskFor } from './access.js';
 import { type AppModel, accessAt } from './app-model.js';
 import type { WorkflowContext } from './context.js';
 import { checkedWrite } from './data-access.js';
@@ -34,7 +34,7 @@ export const formRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> = a
     },
     async (request) => {
       const p = requirePrincipal(request);
-      const open = await openTaskFor(db, p, request.params.taskId);
+      const open = await openTaskFor(ctx, p, request.params.taskId);
       return formView(ctx, p, open);
     },
   );
@@ -54,7 +54,7 @@ export const formRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> = a
     },
     async (request) => {
       const p = requirePrincipal(request);
-      const open = await openTaskFor(db, p, request.params.taskId);
+      const open = await openTaskFor(ctx, p, request.params.taskId);
       const { data, button, discard } = await formInput(ctx, p, request);
       try {
         const model = await ctx.models.load(open.issue.app_version_id);
@@ -100,7 +100,7 @@ export const formRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> = a
     },
     async (request) => {
       const p = requirePrincipal(request);
-      const open = await openTaskFor(db, p, request.params.taskId);
+      const open = await openTaskFor(ctx, p, request.params.taskId);
       const { data, button, discard } = await formInput(ctx, p, request);
       try {
         const model = await ctx.models.load(open.issue.app_version_id);
@@ -110,6 +110,7 @@ export const formRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> = a
         const changes = checkedWrite(model, state.data, merged, accessAt(model, open.task.node), true);
         const chosen = button ?? draft?.button ?? undefined;
         const outcome = await ctx.runtime.completeTask({
+          workspaceId: p.workspaceId,
           taskId: open.task.id,
           operator: p.userId,
           data: changes,
@@ -129,20 +130,22 @@ export const formRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> = a
   );
 };
 
-/** The task, open and allocated or offered to the caller; 404 otherwise (also across workspaces). */
-async function openTaskFor(db: Kysely<Database>, p: Principal, taskId: string) {
-  const task = await findTask(db, p.workspaceId, taskId);
-  if (!isTaskFor(task, p.userId)) {
-    if (task.status === 'done' || task.status === 'cancelled') {
-      throw new NagareError(
-        'NAGARE_CONFLICT',
-        `Task "${taskId}" is ${task.status === 'done' ? 'finished' : 'cancelled'}`,
-      );
-    }
-    throw new NagareError('NAGARE_NOT_FOUND', `No task with id "${taskId}" for you`);
+/**
+ * The task, open and allocated to the caller or offered to them (a candidate, or anyone when
+ * its step has no swimlane rules); 404 for an unknown id or one of another workspace.
+ */
+async function openTaskFor(ctx: WorkflowContext, p: Principal, taskId: string) {
+  const task = await ctx.runtime.getTask(taskId, { workspaceId: p.workspaceId, userId: p.userId });
+  if (task.status === 'done' || task.status === 'cancelled') {
+    throw new NagareError(
+      'NAGARE_CONFLICT',
+      `Task "${taskId}" is ${task.status === 'done' ? 'finished' : 'cancelled'}`,
+    );
   }
-  const issue = await findIssue(db, p.workspaceId, task.issue_id);
-  return { task, issue };
+  if (!isTaskFor(task, p.userId))
+    throw new NagareError('NAGARE_NOT_FOUND', `No task with id "${taskId}" for you`);
+  const issue = await findIssue(ctx.store.db, p.workspaceId, task.issueId);
+  return { task: { id: task.id, node: task.node, name: task.name }, issue };
 }
 
 async function readDraft(db: Kysely<Database>, p: Principal, taskId: string) {
@@ -170,8 +173,10 @@ async function formInput(
   try {
     onlyFields(upload, ['data', 'button']);
     const data: Record<string, unknown> = parseDataField(upload.fields.data, 'body');
-    const task = await findTask(ctx.store.db, p.workspaceId, (req.params as { taskId: string }).taskId);
-    const issue = await findIssue(ctx.store.db, p.workspaceId, task.issue_id);
+    const task = await ctx.runtime.getTask((req.params as { taskId: string }).taskId, {
+      workspaceId: p.workspaceId,
+    });
+    const issue = await findIssue(ctx.store.db, p.workspaceId, task.issueId);
     const current = (JSON.parse(issue.state) as IssueState).data;
     for (const [field, refs] of Object.entries(upload.files)) {
       const base = Object.hasOwn(data, field) ? data[field] : current[field];

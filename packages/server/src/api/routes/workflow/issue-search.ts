@@ -122,7 +122,14 @@ export async function searchIssues(
               t.or([
                 t('task.assignee', '=', me),
                 t('task.completed_by', '=', me),
-                t('task.candidates', 'like', `%${JSON.stringify(me)}%`),
+                t.and([t('task.status', '=', 'offered'), t('task.candidates', 'is', null)]),
+                t.exists(
+                  t
+                    .selectFrom('task_candidate')
+                    .select(sql`1`.as('one'))
+                    .whereRef('task_candidate.task_id', '=', 'task.id')
+                    .where('task_candidate.user_id', '=', me),
+                ),
               ]),
             ),
         ),

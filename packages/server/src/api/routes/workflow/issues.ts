@@ -179,7 +179,7 @@ export const issueRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> = 
       const p = requirePrincipal(request);
       const row = await findIssue(db, p.workspaceId, request.params.issueId);
       await requireIssueView(db, p, row);
-      const view = await ctx.runtime.getIssue(row.id);
+      const view = await ctx.runtime.getIssue(row.id, { workspaceId: p.workspaceId });
       const model = await ctx.models.load(row.app_version_id);
       const appRow = await findApp(db, p.workspaceId, row.app_id);
       const version = await db
@@ -219,6 +219,7 @@ export const issueRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> = 
       if (row.status !== 'active')
         throw new NagareError('NAGARE_CONFLICT', `Issue "${row.id}" has already ended (${row.status})`);
       await ctx.runtime.cancelIssue(row.id, {
+        workspaceId: p.workspaceId,
         by: p.userId,
         ...(request.body?.reason === undefined ? {} : { reason: request.body.reason }),
       });
@@ -241,7 +242,12 @@ export const issueRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> = 
       const p = requirePrincipal(request);
       const row = await findIssue(db, p.workspaceId, request.params.issueId);
       await requireManager(p, row.app_id);
-      if (row.status === 'active') await ctx.runtime.cancelIssue(row.id, { by: p.userId, reason: 'deleted' });
+      if (row.status === 'active')
+        await ctx.runtime.cancelIssue(row.id, {
+          workspaceId: p.workspaceId,
+          by: p.userId,
+          reason: 'deleted',
+        });
       const after = await findIssue(db, p.workspaceId, row.id);
       const fileIds = fileIdsIn((JSON.parse(after.state) as IssueState).data);
       await db.transaction().execute(async (tx) => {
@@ -376,6 +382,7 @@ export async function startIssue(
   }
   const data = checkedWrite(model, {}, incoming, access, true);
   const outcome = await ctx.runtime.startIssue({
+    workspaceId: app.workspace_id,
     appId: app.id,
     versionId,
     data,

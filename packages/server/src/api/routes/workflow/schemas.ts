@@ -243,10 +243,15 @@ export const Task = Type.Object(
       Type.Literal('cancelled'),
     ]),
     assignee: Nullable(Type.String()),
-    candidates: Type.Array(Type.String()),
+    candidates: Nullable(
+      Type.Array(Type.String(), {
+        description: 'null: anyone in the workspace may take it (no swimlane rules)',
+      }),
+    ),
     dueAt: Nullable(Timestamp),
     createdAt: Timestamp,
     starred: Type.Boolean(),
+    read: Type.Boolean(),
   },
   { title: 'Task' },
 );
@@ -261,12 +266,9 @@ export const TaskListQuery = Type.Object({
   dueBefore: Type.Optional(Timestamp),
   starred: Type.Optional(Type.Boolean()),
   sort: Type.Optional(
-    Type.Union([
-      Type.Literal('created'),
-      Type.Literal('-created'),
-      Type.Literal('due'),
-      Type.Literal('-due'),
-    ]),
+    Type.Union([Type.Literal('created'), Type.Literal('due')], {
+      description: 'created (default, oldest first) or due (soonest first, no deadline last)',
+    }),
   ),
   ...PageQuery,
 });
@@ -274,7 +276,21 @@ export const TaskListQuery = Type.Object({
 export const TaskPage = PageOf(Task, 'TaskPage');
 
 export const ReassignBody = Type.Object({ userId: Id }, { additionalProperties: false });
-export const StarBody = Type.Object({ starred: Type.Boolean() }, { additionalProperties: false });
+export const FlagsBody = Type.Object(
+  { starred: Type.Optional(Type.Boolean()), read: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false, minProperties: 1 },
+);
+export const BulkAcceptBody = Type.Object(
+  { taskIds: Type.Array(TaskIdParams.properties.taskId, { minItems: 1, maxItems: 200 }) },
+  { additionalProperties: false },
+);
+export const BulkAccepted = Type.Object(
+  {
+    accepted: Type.Array(Type.String()),
+    refused: Type.Array(Type.Object({ taskId: Type.String(), code: Type.String(), message: Type.String() })),
+  },
+  { title: 'BulkAccepted' },
+);
 
 export const FormItem = Type.Object(
   {

@@ -1,21 +1,32 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { type SqlBool, sql } from 'kysely';
-import { requirePrincipal } from '../../auth/principal.js';
-import { NagareError } from '../../errors.js';
-import { candidatesOf } from './access.js';
+import type { TaskView } from '../../../runtime/tasks.js';
+import { hasAppAuthority } from '../../auth/authorities.js';
+import type { Principal } from '../../auth/principal.js';
+import { Forbidden, requirePrincipal } from '../../auth/principal.js';
+import { NagareError, NotFound } from '../../errors.js';
 import type { WorkflowContext } from './context.js';
-import { errors, TaskListQuery, TaskPage } from './schemas.js';
+import {
+  BulkAcceptBody,
+  BulkAccepted,
+  errors,
+  FlagsBody,
+  ReassignBody,
+  Task,
+  TaskIdParams,
+  TaskListQuery,
+  TaskPage,
+} from './schemas.js';
 
 const tags = ['tasks'];
 
-function decodeCursor(cursor: string): [string, string] {
+/** A cursor this server gave out is base64url JSON of two strings; anything else is refused up front. */
+function checkCursor(cursor: string | undefined): void {
+  if (cursor === undefined) return;
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) {
-      return value as [string, string];
-    }
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) return;
   } catch {
-    // fall through
+    // refused below
   }
   throw new NagareError(
     'NAGARE_INVALID_CURSOR',
@@ -23,9 +34,28 @@ function decodeCursor(cursor: string): [string, string] {
   );
 }
 
-/** My tasks and the tasks offered to me, filtered, sorted, in cursor pages. */
+export function taskView(t: TaskView) {
+  return {
+    id: t.id,
+    issueId: t.issueId,
+    appId: t.appId,
+    node: t.node,
+    name: t.name,
+    status: t.status,
+    assignee: t.assignee,
+    candidates: t.candidates === null ? null : [...t.candidates],
+    dueAt: t.dueAt,
+    createdAt: t.createdAt,
+    starred: t.starred,
+    read: t.read,
+  };
+}
+
+/** My tasks and offered tasks (lists, pages), and the moves that change who holds a task. */
 export const taskRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> = async (app, { ctx }) => {
   const db = ctx.store.db;
+  const runtime = ctx.runtime;
+  const one = { params: TaskIdParams, response: { 200: Task, ...errors } };
 
   app.get(
     '/tasks',
@@ -40,84 +70,159 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> = a
     },
     async (request) => {
       const p = requirePrincipal(request);
-      const query = request.query;
-      const limit = query.limit ?? 50;
-      const sort = query.sort ?? 'created';
-      const byDue = sort === 'due' || sort === '-due';
-      const desc = sort.startsWith('-');
-      // Tasks without a deadline sort after those with one ('~' is after every digit).
-      const key = byDue ? sql<string>`coalesce(task.due_at, '~')` : sql<string>`task.created_at`;
-      let q = db
-        .selectFrom('task')
-        .leftJoin('task_flag', (join) =>
-          join
-            .onRef('task_flag.task_id', '=', 'task.id')
-            .on('task_flag.user_id', '=', p.userId)
-            .on('task_flag.workspace_id', '=', p.workspaceId),
-        )
-        .select([
-          'task.id',
-          'task.issue_id',
-          'task.app_id',
-          'task.node',
-          'task.name',
-          'task.status',
-          'task.assignee',
-          'task.candidates',
-          'task.due_at',
-          'task.created_at',
-          'task_flag.starred',
-          key.as('sort_key'),
-        ])
-        .where('task.workspace_id', '=', p.workspaceId);
-      q =
-        query.view === 'offered'
-          ? q
-              .where('task.status', '=', 'offered')
-              .where('task.candidates', 'like', `%${JSON.stringify(p.userId)}%`)
-          : q.where('task.status', '=', 'allocated').where('task.assignee', '=', p.userId);
-      if (query.appId !== undefined) q = q.where('task.app_id', '=', query.appId);
-      if (query.dueBefore !== undefined) q = q.where('task.due_at', '<', query.dueBefore);
-      if (query.starred === true) q = q.where('task_flag.starred', '=', 1);
-      if (query.starred === false)
-        q = q.where((eb) => eb.or([eb('task_flag.starred', 'is', null), eb('task_flag.starred', '=', 0)]));
-      if (query.cursor !== undefined) {
-        const [at, id] = decodeCursor(query.cursor);
-        q = q.where(
-          desc
-            ? sql<SqlBool>`(${key} < ${at} or (${key} = ${at} and task.id < ${id}))`
-            : sql<SqlBool>`(${key} > ${at} or (${key} = ${at} and task.id > ${id}))`,
-        );
-      }
-      const direction = desc ? 'desc' : 'asc';
-      const rows = await q
-        .orderBy(key, direction)
-        .orderBy('task.id', direction)
-        .limit(limit + 1)
-        .execute();
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
+      const q = request.query;
+      checkCursor(q.cursor);
+      const page = await runtime.taskPage({
+        workspaceId: p.workspaceId,
+        userId: p.userId,
+        view: q.view ?? 'mine',
+        ...(q.appId === undefined ? {} : { appId: q.appId }),
+        ...(q.starred === undefined ? {} : { starred: q.starred }),
+        ...(q.dueBefore === undefined ? {} : { dueBefore: q.dueBefore }),
+        ...(q.sort === undefined ? {} : { sort: q.sort }),
+        ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
+        limit: q.limit ?? 50,
+      });
+      return { items: page.tasks.map(taskView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    },
+  );
+
+  app.post(
+    '/tasks/:taskId/accept',
+    { schema: { summary: 'Accept an offered task: it becomes mine', tags, ...one } },
+    async (request) => {
+      const p = requirePrincipal(request);
+      return taskView(
+        await runtime.acceptTask({
+          workspaceId: p.workspaceId,
+          userId: p.userId,
+          taskId: request.params.taskId,
+        }),
+      );
+    },
+  );
+
+  app.post(
+    '/tasks/accept',
+    {
+      schema: {
+        summary: 'Accept several offered tasks; each one that cannot be taken is listed with why',
+        tags,
+        body: BulkAcceptBody,
+        response: { 200: BulkAccepted, ...errors },
+      },
+    },
+    async (request) => {
+      const p = requirePrincipal(request);
+      const results = await runtime.acceptTasks({
+        workspaceId: p.workspaceId,
+        userId: p.userId,
+        taskIds: request.body.taskIds,
+      });
       return {
-        items: page
-          // The LIKE above is a coarse filter on the JSON text; this is the exact check.
-          .filter((r) => query.view !== 'offered' || candidatesOf(r.candidates).includes(p.userId))
-          .map((r) => ({
-            id: r.id,
-            issueId: r.issue_id,
-            appId: r.app_id,
-            node: r.node,
-            name: r.name,
-            status: r.status,
-            assignee: r.assignee,
-            candidates: candidatesOf(r.candidates),
-            dueAt: r.due_at,
-            createdAt: r.created_at,
-            starred: r.starred === 1,
-          })),
-        ...(rows.length > limit && last
-          ? { nextCursor: Buffer.from(JSON.stringify([last.sort_key, last.id])).toString('base64url') }
-          : {}),
+        accepted: results.flatMap((r) => (r.ok ? [r.task.id] : [])),
+        refused: results.flatMap((r) =>
+          r.ok ? [] : [{ taskId: r.taskId, code: r.error.code, message: r.error.message }],
+        ),
       };
     },
   );
+
+  app.post(
+    '/tasks/:taskId/decline',
+    {
+      schema: { summary: 'Give back a task I accepted: it is offered to its candidates again', tags, ...one },
+    },
+    async (request) => {
+      const p = requirePrincipal(request);
+      return taskView(
+        await runtime.declineTask({
+          workspaceId: p.workspaceId,
+          userId: p.userId,
+          taskId: request.params.taskId,
+        }),
+      );
+    },
+  );
+
+  app.post(
+    '/tasks/:taskId/reassign',
+    {
+      schema: {
+        summary: 'Give an open task to a user of the workspace (process managers, App administrators)',
+        tags,
+        params: TaskIdParams,
+        body: ReassignBody,
+        response: { 200: Task, ...errors },
+      },
+    },
+    async (request) => {
+      const p = requirePrincipal(request);
+      const task = await runtime.getTask(request.params.taskId, { workspaceId: p.workspaceId });
+      await requireManager(p, task.appId);
+      const user = await db
+        .selectFrom('workspace_user')
+        .select('id')
+        .where('workspace_id', '=', p.workspaceId)
+        .where('id', '=', request.body.userId)
+        .executeTakeFirst();
+      if (!user) throw new NotFound('user', request.body.userId);
+      return taskView(
+        await runtime.reassignTask({ workspaceId: p.workspaceId, taskId: task.id, to: user.id }),
+      );
+    },
+  );
+
+  app.put(
+    '/tasks/:taskId/flags',
+    {
+      schema: {
+        summary: 'Set my star and read marks on a task (mine, offered to me, or one I may see)',
+        tags,
+        params: TaskIdParams,
+        body: FlagsBody,
+        response: { 200: Task, ...errors },
+      },
+    },
+    async (request) => {
+      const p = requirePrincipal(request);
+      const task = await runtime.getTask(request.params.taskId, {
+        workspaceId: p.workspaceId,
+        userId: p.userId,
+      });
+      if (!(await concernsMe(p, task))) throw new NotFound('task', task.id);
+      return taskView(
+        await runtime.setTaskFlags({
+          workspaceId: p.workspaceId,
+          userId: p.userId,
+          taskId: task.id,
+          ...(request.body.starred === undefined ? {} : { starred: request.body.starred }),
+          ...(request.body.read === undefined ? {} : { read: request.body.read }),
+        }),
+      );
+    },
+  );
+
+  /** The task is or was mine, is offered to me, or I manage its App. */
+  async function concernsMe(p: Principal, task: TaskView): Promise<boolean> {
+    if (task.assignee === p.userId || task.completedBy === p.userId) return true;
+    if (task.status === 'offered' && (task.candidates === null || task.candidates.includes(p.userId)))
+      return true;
+    return (
+      (await hasAppAuthority(db, p, task.appId, 'processManager')) ||
+      (await hasAppAuthority(db, p, task.appId, 'appAdministrator'))
+    );
+  }
+
+  async function requireManager(p: Principal, appId: string): Promise<void> {
+    if (
+      (await hasAppAuthority(db, p, appId, 'processManager')) ||
+      (await hasAppAuthority(db, p, appId, 'appAdministrator'))
+    ) {
+      return;
+    }
+    throw new Forbidden(
+      `Only a process manager or App administrator of App "${appId}" may reassign its tasks`,
+    );
+  }
 };
