@@ -2,7 +2,10 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { FileStore } from '../files/file-store.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Store } from '../store/database.js';
-import { MAIL_IN_PORT_ENV, type MailIn, startMailIn } from './mail-in-server.js';
+import type { MailIn } from './mail-in-server.js';
+
+/** As in mail-in-server.ts, which is loaded only when mail is on. */
+const MAIL_IN_PORT_ENV = 'NAGARE_MAIL_IN_PORT';
 
 export const MAIL_IN_HOST_ENV = 'NAGARE_MAIL_IN_HOST';
 
@@ -26,6 +29,7 @@ export async function startMailInFromEnv(
     return undefined;
   }
   try {
+    const { startMailIn } = await import('./mail-in-server.js');
     const mailIn = await startMailIn({
       runtime,
       store,

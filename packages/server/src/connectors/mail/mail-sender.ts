@@ -2,7 +2,6 @@
  * How the e-mail step hands a message to SMTP: a `MailSender` over a nodemailer transport.
  * `NAGARE_SMTP_URL` (e.g. `smtp://user:pass@mail.example.com:587`) configures `nagare serve`'s.
  */
-import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 
 export const SMTP_URL_ENV = 'NAGARE_SMTP_URL';
@@ -40,11 +39,16 @@ export function createSmtpSender(
   transport: string | SMTPTransport.Options,
   options: { defaultFrom?: string } = {},
 ): MailSender {
-  const transporter = nodemailer.createTransport(transport);
+  // nodemailer is loaded on first use, not when the server starts
+  let transporter: Promise<ReturnType<typeof import('nodemailer')['createTransport']>> | undefined;
+  const get = () => {
+    transporter ??= import('nodemailer').then((m) => m.default.createTransport(transport));
+    return transporter;
+  };
   return {
     ...(options.defaultFrom ? { defaultFrom: options.defaultFrom } : {}),
     async send(message) {
-      const info = await transporter.sendMail({
+      const info = await (await get()).sendMail({
         from: message.from,
         to: [...message.to],
         cc: [...message.cc],
@@ -62,6 +66,8 @@ export function createSmtpSender(
       });
       return { messageId: info.messageId };
     },
-    close: () => transporter.close(),
+    close: () => {
+      void transporter?.then((t) => t.close());
+    },
   };
 }

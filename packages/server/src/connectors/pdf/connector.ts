@@ -4,7 +4,6 @@ import { isFileRef } from '../http/connector.js';
 import { badConfig, thrownFailure } from '../http/outcome.js';
 import { renderTemplate } from '../http/template.js';
 import { readPdfConfig } from './config.js';
-import { renderPdf } from './render-pdf.js';
 
 /**
  * Makes a PDF from a text template with data items and stores it into a file data item. A
@@ -30,6 +29,8 @@ export function pdfConnector(options: { fileStore?: FileStore } = {}): Connector
       const fileName = name.text.replace(/[\\/\0\r\n]/g, '_').trim() || 'document.pdf';
       let bytes: Uint8Array;
       try {
+        // loaded on first use: pdf-lib and the font are not needed to start the server
+        const { renderPdf } = await import('./render-pdf.js');
         bytes = await renderPdf(text.text, {
           pageSize: config.pageSize,
           fontSize: config.fontSize,
