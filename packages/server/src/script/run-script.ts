@@ -50,6 +50,29 @@ export type ScriptAuthorization = (query: {
   readonly name: string;
 }) => Promise<ScriptAuthSetting | undefined>;
 
+/** A mail the script built with `emailService.begin()…send()`. */
+export interface ScriptMail {
+  readonly to: readonly ScriptMailAddress[];
+  readonly cc: readonly ScriptMailAddress[];
+  readonly bcc: readonly ScriptMailAddress[];
+  readonly from: ScriptMailAddress | null;
+  readonly replyTo: ScriptMailAddress | null;
+  readonly subject: string;
+  readonly body: string;
+  readonly html: string | null;
+  readonly attachments: readonly {
+    readonly name: string;
+    readonly contentType: string;
+    readonly content: string;
+  }[];
+}
+export interface ScriptMailAddress {
+  readonly address: string;
+  readonly name: string | null;
+}
+/** Sends one mail; `messageId` is stable per job and mail, so a receiver can drop a repeat. */
+export type ScriptMailer = (mail: ScriptMail, messageId: string) => Promise<void>;
+
 /** A config as the script sees it: `get` answers `value`; `getObject` the item, setting or boolean. */
 export interface ScriptConfig {
   readonly value: string;
@@ -75,6 +98,7 @@ export interface ScriptRun {
   readonly temporaryData?: string | null;
   readonly fetch: ScriptFetch;
   readonly authorization?: ScriptAuthorization;
+  readonly mailer?: ScriptMailer;
   readonly httpLimit?: number;
   readonly limits?: Partial<SandboxLimits>;
   readonly signal?: AbortSignal;
@@ -101,6 +125,7 @@ export async function runScript(run: ScriptRun): Promise<ScriptOutcome> {
   const timeoutMs = run.limits?.timeoutMs ?? 30_000;
   const deadline = Date.now() + timeoutMs;
   let requests = 0;
+  let mails = 0;
   const input = {
     timezoneOffsetMinutes: run.timeZoneOffsetMinutes,
     httpLimit,
@@ -134,6 +159,12 @@ export async function runScript(run: ScriptRun): Promise<ScriptOutcome> {
         const setting = await run.authorization({ workspaceId: run.workspaceId, appId: run.appId, name });
         if (!setting) return { ok: false, error: `Authorization Setting ${name} not found` };
         return { ok: true, value: setting };
+      }
+      case 'mail': {
+        if (!run.mailer) return { ok: false, error: 'emailService: no mail server is configured' };
+        mails++;
+        await run.mailer(arg as ScriptMail, `<${run.idempotencyKey}.${mails}@nagare.invalid>`);
+        return { ok: true, value: null };
       }
       default:
         return { ok: false, error: `${op} is not available to scripts on this server` };

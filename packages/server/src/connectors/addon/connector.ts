@@ -71,6 +71,7 @@ export function addonConnector(deps: AddonConnectorDeps = {}): Connector {
         timeZoneOffsetMinutes: zone.timeZoneOffsetMinutes,
         fetch: host.fetchFor(job),
         ...(host.authorization ? { authorization: host.authorization } : {}),
+        ...(host.mailer ? { mailer: host.mailer } : {}),
         signal,
       };
       let data = issue.data;

@@ -33,7 +33,8 @@ export function scriptConnector(deps: ScriptHostDeps = {}): Connector {
         configs,
         timeZoneOffsetMinutes: config.timeZoneOffsetMinutes,
         fetch: host.fetchFor(job),
-        authorization: host.authorization,
+        ...(host.authorization ? { authorization: host.authorization } : {}),
+        ...(host.mailer ? { mailer: host.mailer } : {}),
         limits: { timeoutMs: config.timeoutMs },
         signal,
       });

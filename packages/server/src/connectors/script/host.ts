@@ -5,7 +5,7 @@
  * Declared narrowly here so tests can pass a plain function.
  */
 import { createOutboundFetch } from '../../outbound/outbound-fetch.js';
-import type { ScriptAuthorization, ScriptFetch } from '../../script/run-script.js';
+import type { ScriptAuthorization, ScriptFetch, ScriptMailer } from '../../script/run-script.js';
 import type { JobRun } from '../connector.js';
 
 export type ContextFetch = (
@@ -23,7 +23,26 @@ export interface HeadersResolver {
   ): Promise<Record<string, string>>;
 }
 
+/** The part of the mail connector's sender scripts use (connectors/mail/mail-sender.ts fits it). */
+export interface ScriptMailSender {
+  readonly defaultFrom?: string;
+  send(message: {
+    from: string;
+    to: readonly string[];
+    cc: readonly string[];
+    bcc: readonly string[];
+    replyTo?: string;
+    subject: string;
+    text?: string;
+    html?: string;
+    attachments: readonly { filename: string; contentType: string; content: Uint8Array }[];
+    messageId: string;
+  }): Promise<unknown>;
+}
+
 export interface ScriptHostDeps {
+  /** `emailService.send()`; without it scripts get "no mail server is configured". */
+  readonly mail?: ScriptMailSender;
   /** Default: the outbound fetch (private addresses refused). */
   readonly fetch?: ContextFetch;
   readonly authorization?: HeadersResolver;
@@ -42,7 +61,34 @@ export function scriptHost(deps: ScriptHostDeps) {
         }
       }
     : undefined;
+  const sender = deps.mail;
+  const format = (a: { address: string; name: string | null }) =>
+    a.name ? `"${a.name.replace(/["\\]/g, '\\$&')}" <${a.address}>` : a.address;
+  const mailer: ScriptMailer | undefined = sender
+    ? async (mail, messageId) => {
+        const from = mail.from ? format(mail.from) : sender.defaultFrom;
+        if (!from) throw new Error('emailService: the mail has no From and the server has no default');
+        await sender.send({
+          from,
+          to: mail.to.map(format),
+          cc: mail.cc.map(format),
+          bcc: mail.bcc.map(format),
+          ...(mail.replyTo ? { replyTo: format(mail.replyTo) } : {}),
+          subject: mail.subject,
+          ...(mail.html === null
+            ? { text: mail.body }
+            : { html: mail.html, ...(mail.body ? { text: mail.body } : {}) }),
+          attachments: mail.attachments.map((a) => ({
+            filename: a.name,
+            contentType: a.contentType,
+            content: Buffer.from(a.content, 'base64'),
+          })),
+          messageId,
+        });
+      }
+    : undefined;
   return {
+    mailer,
     authorization,
     fetchFor(job: JobRun): ScriptFetch {
       return (url, init) =>

@@ -263,6 +263,8 @@ class ListRow {
   getObject(c) {
     const v = this.getCol(c);
     const sub = this.__t.__def ? this.__t.__def.__subs[this.__index(c)] : undefined;
+    // the typed cell: empty is null, numeric columns answer BigDecimal
+    if (v === '' || v === null) return null;
     if (sub && sub.__type === 'DECIMAL' && typeof v === 'string') return v.trim() === '' ? null : new BigDecimal(v.trim());
     return v;
   }
