@@ -51,7 +51,9 @@ export class LaneResolver {
     const laneOperators: Record<string, Operator[]> = {};
     for (const [step, userId] of state.doneBy ?? []) {
       const laneId = (app.nodes[step] as { lane?: string } | undefined)?.lane;
-      if (laneId !== undefined) (laneOperators[laneId] ??= []).push({ userId });
+      if (laneId === undefined) continue;
+      laneOperators[laneId] ??= [];
+      laneOperators[laneId].push({ userId });
     }
     const resolution = resolveLane(held.directory, lane, {
       appId: query.appId,

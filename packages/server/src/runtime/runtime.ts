@@ -15,20 +15,19 @@ import {
   CompileError,
   compile,
   type DataValues,
-  type HistoryEvent,
-  type IssueState,
   normalizeValue,
   stepAccess,
   type TimerStartSpec,
 } from '@nagare/engine';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { ConnectorRegistry } from '../connectors/connector.js';
 import { createConnectorRegistry } from '../connectors/connector.js';
 import type { Store } from '../store/database.js';
 import type { ClaimedJob } from '../store/job-rows.js';
 import { createRuntimeStore, type RuntimeStore } from '../store/runtime-store.js';
-import type { Database, TaskTable } from '../store/schema.js';
+import type { Database } from '../store/schema.js';
 import { AppCache } from './app-cache.js';
+import { type AppView, armRelease, listApps, listVersions, type VersionView } from './apps.js';
 import type { BatchItem, CommandOutcome, ItemResult, OperatorQuery } from './batch-program.js';
 import { type Clock, iso, newId, systemClock } from './clock.js';
 import { CommandExecutor, type ExecutorStats } from './command-executor.js';
@@ -36,6 +35,15 @@ import type { EagerSink } from './eager-jobs.js';
 import { RuntimeError } from './errors.js';
 import { IssueCache } from './issue-cache.js';
 import { LaneResolver } from './lane-resolver.js';
+import {
+  DEFAULT_WORKSPACE,
+  getIssue,
+  type IncidentView,
+  type IssueView,
+  listIncidents,
+  type PurgeResult,
+  purge,
+} from './reads.js';
 import {
   acceptTask,
   declineTask,
@@ -47,11 +55,10 @@ import {
   type TaskPage,
   type TaskView,
 } from './tasks.js';
-import { nextFiring, roundAt } from './timer-starts.js';
+import { roundAt } from './timer-starts.js';
 import { type VersionModel, VersionModels } from './version-model.js';
 import { Worker, type WorkerEvent, type WorkerHost, type WorkerOptions } from './worker.js';
 
-export const DEFAULT_WORKSPACE = 'default';
 export const DEFAULT_MAX_ATTEMPTS = 5;
 /** How long this node trusts its memory of which version of an app is released. */
 const RELEASED_CACHE_MS = 1_000;
@@ -90,23 +97,6 @@ export interface DeployInput {
   readonly note?: string;
 }
 
-export interface AppView {
-  readonly id: string;
-  readonly name: string;
-  readonly releasedVersionId: string | null;
-  readonly createdAt: string;
-}
-
-export interface VersionView {
-  readonly id: string;
-  readonly appId: string;
-  readonly version: number;
-  readonly status: 'draft' | 'released' | 'retired';
-  readonly note: string | null;
-  readonly createdAt: string;
-  readonly releasedAt: string | null;
-}
-
 export interface Deployed {
   readonly appId: string;
   readonly versionId: string;
@@ -143,38 +133,9 @@ export interface TaskMove {
   readonly userId: string;
 }
 
-export interface IssueView {
-  readonly id: string;
-  readonly workspaceId: string;
-  readonly appId: string;
-  readonly appVersionId: string;
-  readonly status: string;
-  readonly mode: string;
-  readonly version: number;
-  readonly startedAt: string;
-  readonly endedAt: string | null;
-  readonly state: IssueState;
-  /** The process log, in order (empty after a retention purge). */
-  readonly history: readonly HistoryEvent[];
-}
-
-export interface IncidentView {
-  readonly issueId: string;
-  readonly seq: number;
-  readonly appId: string;
-  readonly node: string;
-  readonly code: string;
-  readonly message: string;
-  readonly status: 'open' | 'resolved';
-  readonly createdAt: string;
-  readonly resolvedAt: string | null;
-}
-
-export interface PurgeResult {
-  readonly issues: number;
-  readonly events: number;
-  readonly tasks: number;
-}
+export type { AppView, VersionView } from './apps.js';
+export type { IncidentView, IssueView, PurgeResult } from './reads.js';
+export { DEFAULT_WORKSPACE } from './reads.js';
 
 export class Runtime {
   readonly store: Store;
@@ -296,42 +257,11 @@ export class Runtime {
   }
 
   /** The workspace's apps, by name. */
-  async listApps(options: { workspaceId?: string } = {}): Promise<AppView[]> {
-    const rows = await this.store.db
-      .selectFrom('app')
-      .select(['id', 'name', 'released_version_id', 'created_at'])
-      .where('workspace_id', '=', options.workspaceId ?? DEFAULT_WORKSPACE)
-      .orderBy('name')
-      .orderBy('id')
-      .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      releasedVersionId: r.released_version_id,
-      createdAt: r.created_at,
-    }));
+  listApps(options: { workspaceId?: string } = {}): Promise<AppView[]> {
+    return listApps(this.store.db, options.workspaceId ?? DEFAULT_WORKSPACE);
   }
-
-  /** An app's versions, newest first; UNKNOWN_APP when the app is not in the workspace. */
-  async listVersions(appId: string, options: { workspaceId?: string } = {}): Promise<VersionView[]> {
-    const workspaceId = options.workspaceId ?? DEFAULT_WORKSPACE;
-    const rows = await this.store.db
-      .selectFrom('app_version')
-      .select(['id', 'app_id', 'version', 'status', 'note', 'created_at', 'released_at'])
-      .where('app_id', '=', appId)
-      .where('workspace_id', '=', workspaceId)
-      .orderBy('version', 'desc')
-      .execute();
-    if (rows.length === 0) throw new RuntimeError('UNKNOWN_APP', `no app ${appId}`);
-    return rows.map((r) => ({
-      id: r.id,
-      appId: r.app_id,
-      version: r.version,
-      status: r.status,
-      note: r.note,
-      createdAt: r.created_at,
-      releasedAt: r.released_at,
-    }));
+  listVersions(appId: string, options: { workspaceId?: string } = {}): Promise<VersionView[]> {
+    return listVersions(this.store.db, options.workspaceId ?? DEFAULT_WORKSPACE, appId);
   }
 
   /** Makes a stored version the one new issues start on; re-arms its Timer Starts (never twice). */
@@ -371,71 +301,8 @@ export class Runtime {
     now: string,
     workspaceId: string,
   ): Promise<void> {
-    await tx
-      .updateTable('app_version')
-      .set({ status: 'retired' })
-      .where('app_id', '=', appId)
-      .where('status', '=', 'released')
-      .execute();
-    await tx
-      .updateTable('app_version')
-      .set({ status: 'released', released_at: now })
-      .where('id', '=', versionId)
-      .execute();
-    await tx.updateTable('app').set({ released_version_id: versionId }).where('id', '=', appId).execute();
-
-    // Timer Starts: one row per (app, start event), re-armed in place.
-    const nodes = app.timerStarts.map((t) => t.node);
-    const existing = await tx.selectFrom('timer_start').selectAll().where('app_id', '=', appId).execute();
-    const stale = existing.filter((row) => !nodes.includes(row.node)).map((row) => row.node);
-    if (stale.length > 0) {
-      await tx.deleteFrom('timer_start').where('app_id', '=', appId).where('node', 'in', stale).execute();
-    }
-    const nowMs = Date.parse(now);
-    for (const spec of app.timerStarts) {
-      const zone = spec.timezone ?? this.timeZone;
-      const row = existing.find((r) => r.node === spec.node);
-      const position = row
-        ? {
-            armedAt: Date.parse(row.armed_at),
-            lastFiredAt: row.last_fired_at === null ? null : Date.parse(row.last_fired_at),
-            fired: row.fired,
-          }
-        : { armedAt: nowMs, lastFiredAt: null, fired: 0 };
-      const next = nextFiring(spec, zone, position);
-      const values = {
-        app_version_id: versionId,
-        spec: JSON.stringify(spec),
-        time_zone: zone,
-        next_at: next === null ? null : iso(next),
-      };
-      if (row) {
-        await tx
-          .updateTable('timer_start')
-          .set(values)
-          .where('app_id', '=', appId)
-          .where('node', '=', spec.node)
-          .execute();
-      } else {
-        await tx
-          .insertInto('timer_start')
-          .values({
-            app_id: appId,
-            node: spec.node,
-            workspace_id: workspaceId,
-            ...values,
-            armed_at: now,
-            last_fired_at: null,
-            fired: 0,
-            locked_by: null,
-            locked_until: null,
-          })
-          .execute();
-      }
-    }
-    if (app.timerStarts.length > 0) this.#wakeLocal();
+    if (await armRelease(tx, appId, versionId, app, now, workspaceId, this.timeZone)) this.#wakeLocal();
   }
-
   async #loadApp(versionId: string): Promise<CompiledApp> {
     try {
       return await this.#apps.load(versionId);
@@ -646,40 +513,9 @@ export class Runtime {
   // ---------------------------------------------------------------- reads
 
   /** An issue; `workspaceId` (default: any) makes an issue of another workspace unknown. */
-  async getIssue(
-    issueId: string,
-    options: { history?: boolean; workspaceId?: string } = {},
-  ): Promise<IssueView> {
-    let query = this.store.db.selectFrom('issue').selectAll().where('id', '=', issueId);
-    if (options.workspaceId !== undefined) query = query.where('workspace_id', '=', options.workspaceId);
-    const row = await query.executeTakeFirst();
-    if (row === undefined) throw new RuntimeError('UNKNOWN_ISSUE', `no issue ${issueId}`);
-    const history =
-      options.history === false
-        ? []
-        : (
-            await this.store.db
-              .selectFrom('history')
-              .select('events')
-              .where('issue_id', '=', issueId)
-              .orderBy('ordinal')
-              .execute()
-          ).flatMap((row) => JSON.parse(row.events) as HistoryEvent[]);
-    return {
-      id: row.id,
-      workspaceId: row.workspace_id,
-      appId: row.app_id,
-      appVersionId: row.app_version_id,
-      status: row.status,
-      mode: row.mode,
-      version: row.version,
-      startedAt: row.started_at,
-      endedAt: row.ended_at,
-      state: JSON.parse(row.state) as IssueState,
-      history,
-    };
+  getIssue(issueId: string, options: { history?: boolean; workspaceId?: string } = {}): Promise<IssueView> {
+    return getIssue(this.store.db, issueId, options);
   }
-
   /** Tasks of a workspace (default the default one), as one list of up to `limit` (1,000). */
   async listTasks(filter: TaskFilter = {}): Promise<TaskView[]> {
     return (await this.taskPage(filter)).tasks;
@@ -739,7 +575,7 @@ export class Runtime {
     );
   }
 
-  async listIncidents(
+  listIncidents(
     filter: {
       status?: 'open' | 'resolved' | 'any';
       issueId?: string;
@@ -747,28 +583,8 @@ export class Runtime {
       workspaceId?: string;
     } = {},
   ): Promise<IncidentView[]> {
-    let q = this.store.db
-      .selectFrom('incident')
-      .selectAll()
-      .where('workspace_id', '=', filter.workspaceId ?? DEFAULT_WORKSPACE);
-    const status = filter.status ?? 'open';
-    if (status !== 'any') q = q.where('status', '=', status);
-    if (filter.issueId !== undefined) q = q.where('issue_id', '=', filter.issueId);
-    if (filter.appId !== undefined) q = q.where('app_id', '=', filter.appId);
-    const rows = await q.orderBy('created_at').orderBy('issue_id').orderBy('seq').execute();
-    return rows.map((r) => ({
-      issueId: r.issue_id,
-      seq: r.seq,
-      appId: r.app_id,
-      node: r.node,
-      code: r.code,
-      message: r.message,
-      status: r.status,
-      createdAt: r.created_at,
-      resolvedAt: r.resolved_at,
-    }));
+    return listIncidents(this.store.db, filter);
   }
-
   // ---------------------------------------------------------------- workers and timers
 
   /** A worker over this runtime; call `start()` to run it, or `runOnce()` in tests. */
@@ -932,47 +748,13 @@ export class Runtime {
    * at most `limit` issues per call (call again until it returns 0 issues). With
    * `deleteIssues` the issue rows and their incidents go too.
    */
-  async purge(options: {
+  purge(options: {
     endedBefore: string | number;
     limit?: number;
     deleteIssues?: boolean;
   }): Promise<PurgeResult> {
-    const cutoff = typeof options.endedBefore === 'number' ? iso(options.endedBefore) : options.endedBefore;
-    return this.store.db.transaction().execute(async (tx) => {
-      const ids = (
-        await tx
-          .selectFrom('issue')
-          .select('id')
-          .where('ended_at', 'is not', null)
-          .where('ended_at', '<', cutoff)
-          .where(({ exists, selectFrom }) =>
-            options.deleteIssues
-              ? sql<boolean>`true`
-              : exists(
-                  selectFrom('history')
-                    .select(sql`1`.as('one'))
-                    .whereRef('history.issue_id', '=', 'issue.id'),
-                ),
-          )
-          .orderBy('ended_at')
-          .limit(options.limit ?? 1_000)
-          .execute()
-      ).map((r) => r.id);
-      if (ids.length === 0) return { issues: 0, events: 0, tasks: 0 };
-      const events = await tx.deleteFrom('history').where('issue_id', 'in', ids).returning('count').execute();
-      const tasks = await tx.deleteFrom('task').where('issue_id', 'in', ids).executeTakeFirst();
-      if (options.deleteIssues) {
-        await tx.deleteFrom('incident').where('issue_id', 'in', ids).execute();
-        await tx.deleteFrom('issue').where('id', 'in', ids).execute();
-      }
-      return {
-        issues: ids.length,
-        events: events.reduce((sum, row) => sum + row.count, 0),
-        tasks: Number(tasks.numDeletedRows),
-      };
-    });
+    return purge(this.store.db, options);
   }
-
   /** Stops the workers (gracefully), then commits what is queued. Does not close the store. */
   async close(): Promise<void> {
     await Promise.all([...this.#workers].map((w) => w.stop()));
