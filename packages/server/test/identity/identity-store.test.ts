@@ -1,7 +1,13 @@
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { findAccessToken } from '../../src/api/auth/access-tokens.js';
 import { findClient, registerClient } from '../../src/api/auth/oauth-clients.js';
-import { clientCredentials, rotateRefreshToken } from '../../src/api/auth/oauth-grants.js';
+import {
+  clientCredentials,
+  createCode,
+  redeemCode,
+  rotateRefreshToken,
+} from '../../src/api/auth/oauth-grants.js';
 import { purgeExpiredCredentials } from '../../src/api/auth/purge.js';
 import { createSession, findSession } from '../../src/api/auth/sessions.js';
 import {
@@ -329,5 +335,67 @@ describeEachDialect('identity store', ({ config }) => {
       { id_hash: secretHash(live.sessionId) },
     ]);
     expect(await findSession(db, old.sessionId)).toBeUndefined();
+  });
+  it('tokens expire: access after 12 h, refresh after 30 days, codes after 10 minutes', async () => {
+    const db = store.db;
+    await createUser(db, 'acme', { id: 'admin', name: 'Admin', email: 'admin@example.com' });
+    const { client } = await registerClient(db, 'acme', 'admin', {
+      name: 'c',
+      type: 'confidential',
+      redirectUris: ['https://cb.example/cb'],
+    });
+    const issuedAt = new Date('2026-01-01T00:00:00Z');
+    const at = (hours: number) => new Date(issuedAt.getTime() + hours * 3600_000);
+    const cc = await clientCredentials(db, client, 'read', issuedAt);
+    expect(await findAccessToken(db, cc.access_token, at(11.9))).toBeDefined();
+    expect(await findAccessToken(db, cc.access_token, at(12))).toBeUndefined();
+    const verifier = 'v'.repeat(43);
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const code = await createCode(
+      db,
+      {
+        client,
+        userId: 'admin',
+        redirectUri: 'https://cb.example/cb',
+        scopes: ['read'],
+        codeChallenge: challenge,
+      },
+      issuedAt,
+    );
+    await expect(
+      redeemCode(db, client, { code, redirectUri: 'https://cb.example/cb', codeVerifier: verifier }, at(0.2)),
+    ).rejects.toMatchObject({ code: 'invalid_grant' });
+    const fresh = await createCode(
+      db,
+      {
+        client,
+        userId: 'admin',
+        redirectUri: 'https://cb.example/cb',
+        scopes: ['read'],
+        codeChallenge: challenge,
+      },
+      issuedAt,
+    );
+    const tokens = await redeemCode(
+      db,
+      client,
+      { code: fresh, redirectUri: 'https://cb.example/cb', codeVerifier: verifier },
+      at(0.1),
+    );
+    await expect(
+      rotateRefreshToken(
+        db,
+        client,
+        { refreshToken: tokens.refresh_token!, scope: undefined },
+        at(30 * 24 + 0.2),
+      ),
+    ).rejects.toMatchObject({ code: 'invalid_grant', message: expect.stringMatching(/expired/) });
+    const next = await rotateRefreshToken(
+      db,
+      client,
+      { refreshToken: tokens.refresh_token!, scope: undefined },
+      at(29 * 24),
+    );
+    expect(next.expires_in).toBe(12 * 3600);
   });
 });
