@@ -196,7 +196,8 @@ function __parseAddresses(header) {
   for (const raw of parts) {
     const p = raw.trim();
     if (p === '') continue;
-    const m = /^(.*)<([^>]*)>\s*$/.exec(p);
+    // lenient like JavaMail's parseHeader: text after the angle-bracketed address is ignored
+    const m = /^(.*?)<([^>]*)>/.exec(p);
     if (m) {
       let name = m[1].trim();
       if (name.startsWith('"') && name.endsWith('"')) name = name.slice(1, -1).replace(/\\(.)/g, '$1');
