@@ -5,13 +5,14 @@
  *   each workspace's own allow-list, table `outbound_allow`);
  * - `NAGARE_SECRET_KEY`: the key authorization settings' secrets are sealed with;
  * - `NAGARE_SMTP_URL`, `NAGARE_MAIL_FROM`: the e-mail step's SMTP server and default sender;
- * - files under `<data-dir>/files`, the file-storage step's `local` folders under
- *   `<data-dir>/folders`.
+ * - files where the Workflow API keeps them (`NAGARE_FILES_DIR`, else `<data-dir>/files`), the
+ *   file-storage step's `local` folders under `<data-dir>/folders`.
  *
  * A malformed value stops the server at start with a message naming the variable.
  */
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
+import { defaultFilesRoot } from '../api/routes/workflow/index.js';
 import { AuthorizationSettings } from '../authorization/authorization-settings.js';
 import { parseSecretKey, SECRET_KEY_ENV } from '../authorization/secret-box.js';
 import { storeIssueSource } from '../connectors/csv/issue-list.js';
@@ -58,7 +59,8 @@ export function connectorDepsFromEnv(
     fetch,
     allowList,
     authorization: new AuthorizationSettings({ db: store.db, secretKey: key, fetch }),
-    fileStore: new LocalFileStore({ store, root: join(options.dataDir, 'files') }),
+    // the same files the Workflow API stores (NAGARE_FILES_DIR, else beside the database)
+    fileStore: new LocalFileStore({ store, root: defaultFilesRoot(store) }),
     folders: { local: localFolderStore(join(options.dataDir, 'folders')) },
     issues: storeIssueSource(store.db),
     ...(smtp ? { mail: createSmtpSender(smtp, from ? { defaultFrom: from } : {}) } : {}),
