@@ -111,6 +111,8 @@ export interface WorkerHost {
 
 export class Worker {
   readonly id: string;
+  /** Jobs this worker ran, by how it got them: a claim query, or straight from a commit (eager). */
+  readonly stats = { claimed: 0, eager: 0 };
   readonly #host: WorkerHost;
   readonly #o: Required<Omit<WorkerOptions, 'id' | 'onEvent'>> & Pick<WorkerOptions, 'onEvent'>;
   readonly #running = new Set<Promise<void>>();
@@ -191,7 +193,14 @@ export class Worker {
         },
         settle: (reserved, jobs) => {
           this.#reservedEager -= reserved;
-          for (const job of jobs) this.#launch(job);
+          for (const job of jobs) {
+            // Committed while stopping: give the lease back at once rather than start it late.
+            if (this.#stop.signal.aborted) void this.#host.release(job, this.id).catch(() => {});
+            else {
+              this.stats.eager += 1;
+              this.#launch(job);
+            }
+          }
         },
       });
     }
@@ -230,6 +239,7 @@ export class Worker {
           for (const job of claimed) {
             if (job.kind === 'timer') timers += 1;
             else jobs += 1;
+            this.stats.claimed += 1;
             this.#launch(job);
           }
         }
