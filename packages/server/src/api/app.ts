@@ -62,7 +62,7 @@ export async function buildApp(options: AppOptions): Promise<NagareApp> {
   await app.register(dataRoutes, { store: options.store });
   await app.register(authRoutes, { store: options.store });
   await app.register(systemRoutes, { store: options.store });
-  await app.register(workflowRoutes, { store: options.store, ...options.workflow });
+  await app.register(workflowRoutes, { store: options.store, role: node.role, ...options.workflow });
   await app.register(authorizationRoutes, { store: options.store });
   await app.register(addonRoutes, { store: options.store });
   await registerDocsUi(app);

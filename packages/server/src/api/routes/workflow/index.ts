@@ -1,10 +1,15 @@
 import { dirname, join } from 'node:path';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
+import { createSecretBox, parseSecretKey, SECRET_KEY_ENV } from '../../../authorization/secret-box.js';
 import type { FileStore } from '../../../files/file-store.js';
 import { LocalFileStore } from '../../../files/local-file-store.js';
+import { OUTBOUND_ALLOW_ENV, OutboundAllowList, parseAllowList } from '../../../outbound/allow-list-store.js';
+import { createOutboundFetch } from '../../../outbound/outbound-fetch.js';
 import { createRuntime, type Runtime } from '../../../runtime/runtime.js';
 import type { Store } from '../../../store/database.js';
+import { WebhookDispatcher } from '../../../webhooks/webhook-dispatcher.js';
+import type { NodeRole } from '../../node-info.js';
 import { messageRoutes } from '../messages/index.js';
 import { installStrictValidation } from '../system/strict-validation.js';
 import { appRoutes } from './apps.js';
@@ -21,6 +26,11 @@ export interface WorkflowOptions {
   readonly runtime?: Runtime;
   /** Where attachments go; default a LocalFileStore beside the SQLite file or in NAGARE_FILES_DIR. */
   readonly files?: FileStore;
+  /**
+   * Deliver outgoing webhooks from this node (docs/webhooks.md). Default: on nodes that are not
+   * `api`-only and have a usable NAGARE_SECRET_KEY (the secrets cannot be read without it).
+   */
+  readonly webhooks?: boolean;
 }
 
 /** The default file root: NAGARE_FILES_DIR, else `files/` beside the SQLite database. */
@@ -36,7 +46,7 @@ export function defaultFilesRoot(store: Store): string {
  * The Workflow API under /api (docs/workflow-api.md): Apps, issues, tasks, forms,
  * attachments and webhooks, for the signed-in caller's workspace.
  */
-export const workflowRoutes: FastifyPluginAsync<{ store: Store } & WorkflowOptions> = async (
+export const workflowRoutes: FastifyPluginAsync<{ store: Store; role?: NodeRole } & WorkflowOptions> = async (
   app,
   options,
 ) => {
@@ -46,6 +56,22 @@ export const workflowRoutes: FastifyPluginAsync<{ store: Store } & WorkflowOptio
   const files = options.files ?? new LocalFileStore({ store, root: defaultFilesRoot(store) });
   if (ownRuntime) app.addHook('onClose', async () => ownRuntime.close());
   const ctx = workflowContext(store, runtime, files);
+  const key = process.env[SECRET_KEY_ENV];
+  const deliver = options.webhooks ?? (options.role !== 'api' && typeof parseSecretKey(key) !== 'string');
+  if (deliver) {
+    // The workspace administrator's outbound allow-list applies, as to every outbound call.
+    const allowList = new OutboundAllowList(store.db, {
+      everywhere: parseAllowList(process.env[OUTBOUND_ALLOW_ENV]),
+    });
+    const dispatcher = new WebhookDispatcher({
+      store,
+      secrets: createSecretBox(key),
+      fetch: createOutboundFetch({ allow: allowList.allow }),
+      onError: (error) => app.log.error({ err: error }, 'webhook delivery failed'),
+    });
+    app.addHook('onReady', async () => dispatcher.start());
+    app.addHook('onClose', async () => dispatcher.stop());
+  }
   await app.register(
     async (api) => {
       mapWorkflowErrors(api);
