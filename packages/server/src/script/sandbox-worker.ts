@@ -51,6 +51,35 @@ function local(op, arg) {
   }
 }
 
+/** Shift_JIS (Windows-31J) encoding, built once from the platform's decoder (it only decodes). */
+let sjisTable;
+function sjisEncode(text) {
+  if (!sjisTable) {
+    sjisTable = new Map();
+    const dec = new TextDecoder('shift_jis');
+    for (let b = 0xa1; b <= 0xdf; b++) sjisTable.set(dec.decode(Uint8Array.of(b)), [b]);
+    for (let lead = 0x81; lead <= 0xfc; lead++) {
+      if (lead > 0x9f && lead < 0xe0) continue;
+      for (let trail = 0x40; trail <= 0xfc; trail++) {
+        if (trail === 0x7f) continue;
+        const ch = dec.decode(Uint8Array.of(lead, trail));
+        if (ch.length === 1 && ch !== '\ufffd' && !sjisTable.has(ch)) sjisTable.set(ch, [lead, trail]);
+      }
+    }
+  }
+  const out = [];
+  for (const ch of text) {
+    const c = ch.codePointAt(0);
+    if (c < 0x80) out.push(c);
+    else {
+      const bytes = sjisTable.get(ch);
+      if (bytes) out.push(...bytes);
+      else out.push(0x3f);
+    }
+  }
+  return Buffer.from(out);
+}
+
 (async () => {
   // QuickJS's own accounting misses large allocations in this build, so the WebAssembly memory
   // itself is capped: beyond it malloc fails and QuickJS throws "out of memory"
@@ -119,6 +148,7 @@ function local(op, arg) {
         case 'utf8encode': return out(Buffer.from(ctx.getString(aH), 'utf8'));
         case 'latin1encode': return out(Buffer.from(ctx.getString(aH).replace(/[^\u0000-\u00ff]/g, '?'), 'latin1'));
         case 'latin1decode': return ctx.newString(buf(aH).toString('latin1'));
+        case 'sjisencode': return out(sjisEncode(ctx.getString(aH)));
         case 'utf8length': return ctx.newNumber(Buffer.byteLength(ctx.getString(aH), 'utf8'));
         case 'utf8decode': return ctx.newString(buf(aH).toString('utf8'));
         case 'b64encode': return ctx.newString(buf(aH).toString(ctx.getString(bH) === 'url' ? 'base64url' : 'base64'));

@@ -11,7 +11,7 @@ import { sharedDir } from '../../../../scripts/shared-dir.js';
 import { runAddonCorpus } from '../../src/script/harness/run-corpus.js';
 
 /** Raise it when more cases pass; never lower it to make a change pass. */
-const PASS_FLOOR = 524;
+const PASS_FLOOR = 525;
 
 const dir = join(sharedDir(), 'addon-corpus', 'questetra-addon-xml');
 

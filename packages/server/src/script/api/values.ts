@@ -59,6 +59,8 @@ function __encodeString(s, charset) {
     case 'UTF-16LE': return __utf16(s, true);
     case 'X-UTF-16LE-BOM': return __concatBytes(new Uint8Array([0xff, 0xfe]), __utf16(s, true));
     case 'US-ASCII': case 'ISO-8859-1': case 'LATIN1': return new Uint8Array(__nagareBytesFn('latin1encode', s));
+    case 'SHIFT-JIS': case 'SJIS': case 'WINDOWS-31J': case 'MS932': case 'CP932': case 'X-SJIS':
+      return new Uint8Array(__nagareBytesFn('sjisencode', s));
     default: throw new Error('UnsupportedEncodingException: ' + charset);
   }
 }
