@@ -16,12 +16,15 @@ export interface WebhookDispatcherOptions {
   readonly maxAttempts?: number;
   readonly backoff?: { baseMs: number; factor: number; maxMs: number };
   readonly leaseMs?: number;
+  /** History rows per page of a scan (default 1,000). */
+  readonly scanLimit?: number;
   readonly onError?: (error: unknown) => void;
 }
 
 /** History rows this recent are read again on the next scan: commits can land slightly out of `at` order. */
 const LAG_MS = 10_000;
-const SCAN_LIMIT = 1_000;
+/** Pages per scan: a backlog beyond this is read by the next scans (the cursor moves on). */
+const MAX_PAGES = 20;
 const CLAIM_LIMIT = 20;
 const CURSOR_ID = 'history';
 
@@ -51,6 +54,8 @@ export class WebhookDispatcher {
     Pick<WebhookDispatcherOptions, 'onError'>;
   readonly #workerId = `webhooks-${randomUUID()}`;
   #timer: NodeJS.Timeout | undefined;
+  /** History rows queued in the overlap window (key → at), pruned as the window moves on. */
+  readonly #seen = new Map<string, string>();
   #running: Promise<void> | undefined;
 
   constructor(options: WebhookDispatcherOptions) {
@@ -60,6 +65,7 @@ export class WebhookDispatcher {
       maxAttempts: 8,
       backoff: { baseMs: 2_000, factor: 2, maxMs: 3_600_000 },
       leaseMs: 60_000,
+      scanLimit: 1_000,
       ...options,
     };
   }
@@ -103,30 +109,61 @@ export class WebhookDispatcher {
     const earliest = hooks.map((h) => h.created_at).sort()[0] as string;
     const from = new Date(Date.parse(cursor?.at ?? earliest) - LAG_MS).toISOString();
     const apps = [...new Set(hooks.map((h) => h.app_id))];
-    const rows = await db
-      .selectFrom('history')
-      .innerJoin('issue', 'issue.id', 'history.issue_id')
-      .select([
-        'history.issue_id',
-        'history.ordinal',
-        'history.events',
-        'history.at',
-        'issue.app_id',
-        'issue.workspace_id',
-        'issue.status',
-      ])
-      .where('history.at', '>=', from)
-      .where('issue.app_id', 'in', apps)
-      .orderBy('history.at')
-      .orderBy('history.issue_id')
-      .orderBy('history.ordinal')
-      .limit(SCAN_LIMIT)
-      .execute();
+    const rows = [];
+    // Pages keyed on (at, issue, ordinal), so a burst larger than a page is read through, not re-read.
+    let after: { at: string; issue: string; ordinal: number } | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      let q = db
+        .selectFrom('history')
+        .innerJoin('issue', 'issue.id', 'history.issue_id')
+        .select([
+          'history.issue_id',
+          'history.ordinal',
+          'history.events',
+          'history.at',
+          'issue.app_id',
+          'issue.workspace_id',
+          'issue.status',
+        ])
+        // Driven from the issues of Apps with webhooks (indexed by app), not a scan of all
+        // history: an issue with a history row since `from` was updated since then.
+        .where('issue.app_id', 'in', apps)
+        .where('issue.updated_at', '>=', from)
+        .where('history.at', '>=', from);
+      if (after) {
+        const a = after;
+        q = q.where((eb) =>
+          eb.or([
+            eb('history.at', '>', a.at),
+            eb.and([eb('history.at', '=', a.at), eb('history.issue_id', '>', a.issue)]),
+            eb.and([
+              eb('history.at', '=', a.at),
+              eb('history.issue_id', '=', a.issue),
+              eb('history.ordinal', '>', a.ordinal),
+            ]),
+          ]),
+        );
+      }
+      const batch = await q
+        .orderBy('history.at')
+        .orderBy('history.issue_id')
+        .orderBy('history.ordinal')
+        .limit(this.#o.scanLimit)
+        .execute();
+      rows.push(...batch);
+      const last = batch.at(-1);
+      if (batch.length < this.#o.scanLimit || !last) break;
+      after = { at: last.at, issue: last.issue_id, ordinal: last.ordinal };
+    }
     let queued = 0;
     let newest = cursor?.at ?? earliest;
     const now = new Date().toISOString();
     for (const row of rows) {
       if (row.at > newest) newest = row.at;
+      // The overlap window is read again every scan; rows already queued by this node are skipped
+      // (another node's are refused by the unique key).
+      const seenKey = `${row.issue_id}\u0000${row.ordinal}`;
+      if (this.#seen.has(seenKey)) continue;
       const events = JSON.parse(row.events) as HistoryEvent[];
       for (const [index, event] of events.entries()) {
         const mapped = webhookEventOf(event);
@@ -175,7 +212,10 @@ export class WebhookDispatcher {
           queued += Number(r.numInsertedOrUpdatedRows ?? 0n);
         }
       }
+      // Only once every event of the row is queued (a failure half-way reads it again).
+      this.#seen.set(seenKey, row.at);
     }
+    for (const [key, at] of this.#seen) if (at < from) this.#seen.delete(key);
     await db
       .insertInto('webhook_cursor')
       .values({ id: CURSOR_ID, at: newest })

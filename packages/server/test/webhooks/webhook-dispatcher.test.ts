@@ -148,4 +148,20 @@ describeEachDialect('webhooks', ({ config }) => {
     expect(await t.store.db.selectFrom('webhook_delivery').selectAll().execute()).toEqual([]);
     expect(await deleteWebhook(t.store.db, 'other', appId, hook.webhook.id)).toBe(false);
   });
+
+  it('reads a burst larger than a scan page through (pages keyed on the history position)', async () => {
+    const { appId } = await t.runtime.deploy({ bpmn: S2 });
+    await createWebhook(t.store.db, box, { workspaceId: 'default', appId, url, events: ['issue.started'] });
+    for (let i = 0; i < 7; i++) await t.runtime.startIssue({ appId });
+    const d = new WebhookDispatcher({
+      store: t.store,
+      secrets: box,
+      fetch: createOutboundFetch({ allow: () => ['127.0.0.1/32'] }),
+      scanLimit: 2,
+    });
+    expect(await d.scan()).toBe(7);
+    expect(await d.scan()).toBe(0);
+    expect((await d.deliver()).delivered).toBe(7);
+    expect(new Set(received.map((r) => JSON.parse(r.body).issueId)).size).toBe(7);
+  });
 });
