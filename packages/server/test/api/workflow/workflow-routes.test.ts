@@ -51,7 +51,7 @@ describe('apps', () => {
     expect(found.releasedVersion).toBe(1);
     expect(found.startEvents.map((s: { node: string }) => s.node).sort()).toEqual(['byHttp', 'start']);
     const versions = await t.app.inject({ url: `/api/apps/${appId}/versions`, headers: alice });
-    expect(versions.json().items[0]).toMatchObject({ version: 1, status: 'released' });
+    expect(versions.json().items[0]).toMatchObject({ version: 1, status: 'released', note: 'first' });
   });
 
   it('refuses bad input: BPMN that does not compile, missing fields, wrong types, unknown and foreign ids, no authority', async () => {
@@ -238,6 +238,22 @@ describe('issues', () => {
     });
     expect(code(secret)).toBe('NAGARE_INVALID_DATA');
     expect(secret.json().error.details[0]).toMatchObject({ fieldName: 'secret', code: 'HIDDEN' });
+    // A file for an item the start form does not show: refused, and the stored file removed again.
+    const withFile = await t.app.inject({
+      method: 'POST',
+      url: `/api/apps/${appId}/issues`,
+      headers: { ...alice, 'content-type': 'multipart/form-data; boundary=zz' },
+      payload: [
+        '--zz\r\nContent-Disposition: form-data; name="data"\r\n\r\n{"title":"With a file"}\r\n',
+        '--zz\r\nContent-Disposition: form-data; name="attachment"; filename="start.txt"\r\nContent-Type: text/plain\r\n\r\nx\r\n',
+        '--zz--\r\n',
+      ].join(''),
+    });
+    expect(code(withFile)).toBe('NAGARE_INVALID_DATA');
+    expect(withFile.json().error.details[0]).toMatchObject({ fieldName: 'attachment', code: 'HIDDEN' });
+    expect(
+      await t.store.db.selectFrom('file').select('id').where('name', '=', 'start.txt').execute(),
+    ).toEqual([]);
     const foreignStart = await t.app.inject({
       method: 'POST',
       url: `/api/apps/${appId}/issues`,
@@ -317,6 +333,12 @@ describe('issues', () => {
     expect(code(again)).toBe('NAGARE_CONFLICT');
     const deleted = await t.app.inject({ method: 'DELETE', url: `/api/issues/${issueId}`, headers: alice });
     expect(deleted.statusCode).toBe(204);
+    expect(
+      await t.store.db.selectFrom('task').select('id').where('issue_id', '=', issueId).execute(),
+    ).toEqual([]);
+    expect(
+      await t.store.db.selectFrom('history').select('ordinal').where('issue_id', '=', issueId).execute(),
+    ).toEqual([]);
     expect(code(await t.app.inject({ url: `/api/issues/${issueId}`, headers: alice }))).toBe(
       'NAGARE_NOT_FOUND',
     );

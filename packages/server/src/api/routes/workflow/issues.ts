@@ -256,6 +256,19 @@ export const issueRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> = 
           .where('workspace_id', '=', p.workspaceId)
           .where('task_id', 'like', `${row.id}:%`)
           .execute();
+        const taskIds = tx
+          .selectFrom('task')
+          .select('id')
+          .where('workspace_id', '=', p.workspaceId)
+          .where('issue_id', '=', row.id);
+        await tx.deleteFrom('task_candidate').where('task_id', 'in', taskIds).execute();
+        await tx.deleteFrom('task_flag').where('task_id', 'in', taskIds).execute();
+        await tx
+          .deleteFrom('webhook_delivery')
+          .where('workspace_id', '=', p.workspaceId)
+          .where('issue_id', '=', row.id)
+          .where('status', '=', 'pending')
+          .execute();
         await tx.deleteFrom('history').where('issue_id', '=', row.id).execute();
         await tx
           .deleteFrom('task')
