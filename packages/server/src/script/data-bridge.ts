@@ -34,7 +34,11 @@ export function itemsForScript(
   items: Readonly<Record<string, DataItemSpec>>,
   data: DataValues,
 ): ScriptItem[] {
-  const specs = Object.values(items);
+  // an App that declares no data items accepts any name: its values are seen as text items
+  const specs: DataItemSpec[] =
+    Object.keys(items).length > 0
+      ? Object.values(items)
+      : Object.keys(data).map((fieldName) => ({ fieldName, type: 'string', valueType: 'string' }));
   const out: ScriptItem[] = [];
   const used = new Set(specs.map((s) => s.number).filter((n): n is number => n !== undefined));
   let next = 1;

@@ -23,6 +23,8 @@ const app = await compile(
   bpmn(`<bpmn:startEvent id="s"/><bpmn:endEvent id="e"/>${flows('s>e')}`, { items: ITEMS }),
 );
 
+const bare = await compile(bpmn(`<bpmn:startEvent id="s"/><bpmn:endEvent id="e"/>${flows('s>e')}`));
+
 function job(
   script: string | undefined,
   configs: Record<string, string> = {},
@@ -137,6 +139,15 @@ describe('script connector', () => {
       ok: false,
       error: { code: 'SCRIPT_ERROR', message: 'Error: data item 99 is not defined' },
     });
+  });
+
+  it('an App without declared data items sees its values as text', async () => {
+    const j = job(`engine.setDataByVarName('greeting', engine.findDataByVarName('name').toUpperCase());`);
+    const r = await run({
+      ...j,
+      issue: async () => ({ ...(await j.issue()), app: bare, data: { name: 'hanako', greeting: '' } }),
+    });
+    expect(r).toEqual({ ok: true, data: { greeting: 'HANAKO' } });
   });
 
   it('a network failure reaches the script as an exception it can catch', async () => {
