@@ -17,6 +17,8 @@ import { readFieldMap } from './json-path.js';
  * | `timeout`         | milliseconds, default 30000                                                  |
  * | `statusItem`      | data item that receives the response status (a number)                       |
  * | `bodyItem`        | data item that receives the response body (text)                            |
+ * | `responseFileItem`| file data item that receives the response body as a file (e.g. a PDF)       |
+ * | `responseFileName`| its name; default the URL's last path segment; may carry data items         |
  * | `jsonItems`       | `q_item=path` lines (or a JSON object): fields of a JSON answer into items   |
  * | `errorItem`       | data item that receives the error details (with `onError=continue`)          |
  * | `onError`         | `fail` (default): the step fails; `continue`: record the error and go on     |
@@ -33,6 +35,8 @@ export interface HttpConfig {
   readonly timeoutMs: number;
   readonly statusItem: string | undefined;
   readonly bodyItem: string | undefined;
+  readonly responseFileItem: string | undefined;
+  readonly responseFileName: string | undefined;
   readonly auth: string | undefined;
   readonly requestBodyItem: string | undefined;
   readonly jsonItems: readonly (readonly [string, string])[];
@@ -106,6 +110,8 @@ export function readHttpConfig(configs: Readonly<Record<string, string>>): HttpC
       timeoutMs,
       statusItem: configs.statusItem?.trim() || undefined,
       bodyItem: configs.bodyItem?.trim() || undefined,
+      responseFileItem: configs.responseFileItem?.trim() || undefined,
+      responseFileName: configs.responseFileName?.trim() || undefined,
       auth: configs.auth?.trim() || undefined,
       requestBodyItem,
       jsonItems,

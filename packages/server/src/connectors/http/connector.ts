@@ -36,6 +36,7 @@ export function httpConnector(options: HttpConnectorOptions = {}): Connector {
         config.auth !== undefined ||
         config.requestBodyItem !== undefined ||
         config.jsonItems.length > 0 ||
+        config.responseFileItem !== undefined ||
         [config.url, config.body, ...Object.values(config.headers)].some(hasReferences);
       const issue = needsIssue ? await job.issue() : undefined;
       const request = await buildRequest(config, job, issue, options, signal);
@@ -44,13 +45,15 @@ export function httpConnector(options: HttpConnectorOptions = {}): Connector {
       const timeout = AbortSignal.timeout(config.timeoutMs);
       let response: Response;
       let text: string;
+      let bytes: Uint8Array;
       try {
         response = await doFetch(
           request.url,
           { ...request.init, signal: AbortSignal.any([signal, timeout]) },
           { workspaceId: job.workspaceId, issueId: job.issueId, node: job.node },
         );
-        text = await response.text();
+        bytes = new Uint8Array(await response.arrayBuffer());
+        text = new TextDecoder().decode(bytes);
       } catch (error) {
         const timedOut = timeout.aborted && !signal.aborted;
         const failed = timedOut
@@ -76,6 +79,19 @@ export function httpConnector(options: HttpConnectorOptions = {}): Connector {
       const data: DataValues = {};
       if (config.statusItem) data[config.statusItem] = response.status;
       if (config.bodyItem) data[config.bodyItem] = text;
+      if (config.responseFileItem && issue) {
+        const stored = await storeResponse(
+          config,
+          issue,
+          options,
+          job.workspaceId,
+          request.url,
+          response,
+          bytes,
+        );
+        if ('ok' in stored) return stored;
+        data[config.responseFileItem] = [stored] as never;
+      }
       if (config.jsonItems.length > 0 && issue) {
         let json: unknown;
         try {
@@ -242,6 +258,37 @@ async function buildBody(
   const mediaType = type === 'json' || type === undefined ? 'application/json' : type;
   if (!headers.has('content-type')) headers.set('content-type', mediaType);
   return filled;
+}
+
+/** The response body as a file in the file store. */
+async function storeResponse(
+  config: HttpConfig,
+  issue: JobIssue,
+  options: HttpConnectorOptions,
+  workspaceId: string,
+  url: string,
+  response: Response,
+  bytes: Uint8Array,
+): Promise<FileRef | Failure> {
+  if (!options.fileStore) return badConfig('config "responseFileItem": this server has no file store');
+  let name = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '') || 'response';
+  if (config.responseFileName) {
+    const r = renderTemplate(config.responseFileName, issue);
+    if (!r.ok) return badConfig(`config "responseFileName": ${r.error}`);
+    name = r.text;
+  }
+  const contentType =
+    response.headers.get('content-type')?.split(';')[0]?.trim() || 'application/octet-stream';
+  try {
+    const stored = await options.fileStore.put(workspaceId, {
+      name: name.replace(/[\\/\0\r\n]/g, '_').slice(0, 255) || 'response',
+      contentType,
+      bytes,
+    });
+    return { id: stored.id, name: stored.name, contentType: stored.contentType, size: stored.size };
+  } catch (error) {
+    return thrownFailure(error, 'storing the response');
+  }
 }
 
 export function isFileRef(v: unknown): v is FileRef {

@@ -37,6 +37,11 @@ beforeAll(async () => {
         body: Buffer.concat(chunks),
       });
       if (req.url?.startsWith('/missing')) return res.writeHead(404).end('no such order');
+      if (req.url?.startsWith('/files/')) {
+        return res
+          .writeHead(200, { 'content-type': 'application/pdf' })
+          .end(Buffer.from([0x25, 0x50, 0x44, 0x46, 0xff, 0x00]));
+      }
       res.writeHead(201, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ order: { id: 'ord_9', total: '1200' }, items: [{ name: '茶' }] }));
     });
@@ -208,6 +213,37 @@ describeEachDialect('http step through the runtime', ({ config }) => {
       expect(text).toContain('FILE-BODY');
     } finally {
       await second.t.close();
+    }
+  });
+
+  it('the response body into a file item, named from data', async () => {
+    let store: LocalFileStore | undefined;
+    const run = await runStep(
+      config(),
+      'http',
+      (t) => {
+        const d = deps(t);
+        store = d.fileStore;
+        return httpConnector(d);
+      },
+      stepApp(
+        'http',
+        {
+          url: `${base}/files/invoice.pdf`,
+          responseFileItem: 'q_doc',
+          responseFileName: '請求書-{{q_no}}.pdf',
+        },
+        { q_doc: 'file', q_no: 'string' },
+      ),
+      { q_no: '42' },
+    );
+    try {
+      expect(run.status).toBe('completed');
+      const [file] = run.data.q_doc as { id: string; name: string; contentType: string; size: number }[];
+      expect(file).toMatchObject({ name: '請求書-42.pdf', contentType: 'application/pdf', size: 6 });
+      expect([...(await store!.read('default', file!.id))]).toEqual([0x25, 0x50, 0x44, 0x46, 0xff, 0x00]);
+    } finally {
+      await run.t.close();
     }
   });
 
