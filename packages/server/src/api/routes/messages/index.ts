@@ -9,7 +9,7 @@ import type { WorkflowContext } from '../workflow/context.js';
 import { allEditable, checkedWrite } from '../workflow/data-access.js';
 import { fromFormText } from '../workflow/form-text.js';
 import { startIssue } from '../workflow/issues.js';
-import { errors, Id } from '../workflow/schemas.js';
+import { errors, Id, multipartBody } from '../workflow/schemas.js';
 import { readUpload, type Upload } from '../workflow/uploads.js';
 
 const tags = ['message events'];
@@ -20,7 +20,12 @@ const MessageBody = Type.Record(Type.String(), Type.Unknown(), {
     "`key` (the event's message key), `issueId` (catch events), and data item values by field name",
 });
 const jsonOrMultipart = {
-  content: { 'application/json': { schema: MessageBody } },
+  content: {
+    'application/json': { schema: MessageBody },
+    'multipart/form-data': multipartBody(
+      'Parts: "key", "issueId" (catch events) and data item values by field name (text, read as the item\'s type); file parts go to the file item named by their field name.',
+    ),
+  },
 } as unknown as typeof MessageBody;
 const Params = Type.Object({ appId: Id, node: Id });
 

@@ -9,12 +9,17 @@ import { findIssue, isTaskFor } from './access.js';
 import { type AppModel, accessAt } from './app-model.js';
 import type { WorkflowContext } from './context.js';
 import { checkedWrite } from './data-access.js';
-import { errors, Finished, Form, FormBody, TaskIdParams } from './schemas.js';
+import { errors, Finished, Form, FormBody, multipartBody, TaskIdParams } from './schemas.js';
 import { onlyFields, parseDataField, readUpload } from './uploads.js';
 
 const tags = ['tasks'];
 const jsonOrMultipart = {
-  content: { 'application/json': { schema: FormBody } },
+  content: {
+    'application/json': { schema: FormBody },
+    'multipart/form-data': multipartBody(
+      'Parts: "data" (JSON object of values by field name), "button" (a flow id), and files: each file part is appended to the file item named by its field name.',
+    ),
+  },
 } as unknown as typeof FormBody;
 
 /** A task's form: read it (what the step shows, with values), save it (draft), finish it. */

@@ -19,6 +19,7 @@ import {
   IssuePage,
   IssueSearchQuery,
   IssueSummary,
+  multipartBody,
   StartBody,
   Started,
   StopBody,
@@ -44,7 +45,14 @@ export const issueRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> = 
           'mode "test" starts a debug run of the newest draft version (App administrators). Files: each file part is stored and appended to the file data item named by its field name.',
         tags,
         params: AppIdParams,
-        body: { content: { 'application/json': { schema: StartBody } } } as unknown as typeof StartBody,
+        body: {
+          content: {
+            'application/json': { schema: StartBody },
+            'multipart/form-data': multipartBody(
+              'Parts: "data" (JSON object of values by field name), "mode" (normal or test), and files: each file part is appended to the file item named by its field name.',
+            ),
+          },
+        } as unknown as typeof StartBody,
         response: { 201: Started, ...errors, 413: errors[400], 415: errors[400] },
       },
     },

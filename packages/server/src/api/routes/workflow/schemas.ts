@@ -331,3 +331,10 @@ export const Finished = Type.Object(
   { taskId: Type.String(), issueId: Type.String(), issueStatus: Type.String() },
   { title: 'Finished' },
 );
+
+/**
+ * How a multipart body is described in the OpenAPI document. Multipart bodies are read part by
+ * part in the handler (files stream into the FileStore), so there is nothing to validate up
+ * front: the schema accepts anything and says which parts the route reads.
+ */
+export const multipartBody = (description: string) => ({ schema: Type.Any({ description }) });
