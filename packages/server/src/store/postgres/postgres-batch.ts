@@ -144,16 +144,21 @@ type SqlName = keyof typeof SQL;
 /**
  * One batch's connection. Statements without parameters whose answer the program does not
  * need (BEGIN, SAVEPOINT, RELEASE, ROLLBACK TO, COMMIT) are held back and sent together,
- * as one simple query, in front of the next statement that needs an answer: an S1 batch is
- * then 4 round trips instead of 7. The parameterised statements are prepared once per
- * connection, by name.
+ * as one simple query, in front of the next statement. On a pipelined connection
+ * (`pipeline: true`, see `createBatchPool`) nothing waits for them, and a batch's writes go
+ * out together: an S1 batch is then 2 round trips (begin and the writes; commit) instead of 4.
+ * The parameterised statements are prepared once per connection, by name.
  */
 class Session {
   readonly client: pg.PoolClient;
+  readonly pipelined: boolean;
   #held: string[] = [];
+  /** Held statements sent without waiting (pipelined): their failure surfaces here. */
+  #sent: Promise<unknown> | undefined;
 
-  constructor(client: pg.PoolClient) {
+  constructor(client: pg.PoolClient, pipelined: boolean) {
     this.client = client;
+    this.pipelined = pipelined;
   }
 
   hold(text: string): void {
@@ -161,28 +166,72 @@ class Session {
   }
 
   async flush(): Promise<void> {
+    this.#send();
+    const sent = this.#sent;
+    this.#sent = undefined;
+    await sent;
+  }
+
+  #send(): void {
     if (this.#held.length === 0) return;
     const text = this.#held.join('; ');
     this.#held = [];
-    await this.client.query(text);
+    const sent = this.client.query(text);
+    // Pipelined: the next statement goes out behind it at once; whoever awaits next sees its error.
+    sent.catch(() => {});
+    this.#sent = this.#sent ? Promise.all([this.#sent, sent]) : sent;
   }
 
   async query<R extends pg.QueryResultRow>(name: SqlName, values: unknown[]): Promise<pg.QueryResult<R>> {
-    await this.flush();
-    return this.client.query<R>({ name: `nagare_${name}`, text: SQL[name], values });
+    if (!this.pipelined) await this.flush();
+    else this.#send();
+    const result = this.client.query<R>({ name: `nagare_${name}`, text: SQL[name], values });
+    if (this.pipelined) {
+      const before = this.#sent;
+      this.#sent = undefined;
+      if (before)
+        await before.catch(async (error: unknown) => {
+          await result.catch(() => {});
+          throw error;
+        });
+    }
+    return result;
+  }
+
+  /**
+   * Sends statements together (pipelined) or one by one (stopping at the first failure), and
+   * answers each one's outcome in order: a statement that failed because an earlier one
+   * already went wrong is then read after that earlier one.
+   */
+  async all(
+    statements: readonly (() => Promise<pg.QueryResult>)[],
+  ): Promise<PromiseSettledResult<pg.QueryResult>[]> {
+    if (this.pipelined) return Promise.allSettled(statements.map((run) => run()));
+    const settled: PromiseSettledResult<pg.QueryResult>[] = [];
+    for (const run of statements) {
+      try {
+        settled.push({ status: 'fulfilled', value: await run() });
+      } catch (reason) {
+        settled.push({ status: 'rejected', reason });
+        break;
+      }
+    }
+    return settled;
   }
 }
 
 export class PostgresBatchRunner {
   readonly #pool: pg.Pool;
+  readonly #pipelined: boolean;
 
-  constructor(pool: pg.Pool) {
+  constructor(pool: pg.Pool, options: { pipelined?: boolean } = {}) {
     this.#pool = pool;
+    this.#pipelined = options.pipelined ?? false;
   }
 
   async run(program: BatchProgram): Promise<BatchResult> {
     const client = await this.#pool.connect();
-    const session = new Session(client);
+    const session = new Session(client, this.#pipelined);
     let broken = false;
     try {
       session.hold('begin');
@@ -224,13 +273,26 @@ export class PostgresBatchRunner {
   }
 
   async #write(session: Session, w: WriteSet): Promise<WriteResult> {
-    const q = (name: SqlName, values: unknown[]) => session.query(name, values);
-    try {
-      if (w.issueInserts.size > 0) await q('insertIssue', arrays(ISSUE, [...w.issueInserts.values()]));
-      if (w.issueUpdates.size > 0) {
-        // Sorted by id: concurrent batches then lock shared rows in the same order.
-        const rows = [...w.issueUpdates.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
-        const r = await q('updateIssue', [
+    const q = (name: SqlName, values: unknown[]) => () => session.query(name, values);
+    /** Each statement, and what its row count must be (`check`) or the batch does not hold. */
+    const steps: {
+      run: () => Promise<pg.QueryResult>;
+      check?: (rowCount: number) => boolean;
+      fails?: WriteResult;
+    }[] = [];
+    const add = (run: () => Promise<pg.QueryResult>, expect?: number, fails?: WriteResult) => {
+      steps.push(
+        expect === undefined ? { run } : { run, check: (n) => n === expect, ...(fails ? { fails } : {}) },
+      );
+    };
+    const conflict: WriteResult = { ok: false, reason: 'conflict' };
+    const lease: WriteResult = { ok: false, reason: 'lease' };
+    if (w.issueInserts.size > 0) add(q('insertIssue', arrays(ISSUE, [...w.issueInserts.values()])));
+    if (w.issueUpdates.size > 0) {
+      // Sorted by id: concurrent batches then lock shared rows in the same order.
+      const rows = [...w.issueUpdates.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+      add(
+        q('updateIssue', [
           rows.map((x) => x.id),
           rows.map((x) => x.expect_version),
           rows.map((x) => x.version),
@@ -239,75 +301,84 @@ export class PostgresBatchRunner {
           rows.map((x) => x.events),
           rows.map((x) => x.ended_at),
           rows.map((x) => x.updated_at),
-        ]);
-        if (r.rowCount !== rows.length) return { ok: false, reason: 'conflict' };
-      }
-      if (w.history.length > 0) await q('insertHistory', arrays(HISTORY, w.history));
-      if (w.taskInserts.length > 0) await q('insertTask', arrays(TASK, w.taskInserts));
-      if (w.candidateInserts.length > 0) {
-        await q('insertCandidate', arrays(CANDIDATE, w.candidateInserts));
-      }
-      if (w.jobInserts.length > 0) await q('insertJob', arrays(JOB, w.jobInserts));
-      if (w.incidentInserts.length > 0) await q('insertIncident', arrays(INCIDENT, w.incidentInserts));
-      if (w.subscriptionInserts.length > 0) {
-        await q('insertSubscription', arrays(SUBSCRIPTION, w.subscriptionInserts));
-      }
-      if (w.jobFences.length > 0) {
-        const f = w.jobFences;
-        const r = await q('fenceJobs', [
+        ]),
+        rows.length,
+        conflict,
+      );
+    }
+    if (w.history.length > 0) add(q('insertHistory', arrays(HISTORY, w.history)));
+    if (w.taskInserts.length > 0) add(q('insertTask', arrays(TASK, w.taskInserts)));
+    if (w.candidateInserts.length > 0) add(q('insertCandidate', arrays(CANDIDATE, w.candidateInserts)));
+    if (w.jobInserts.length > 0) add(q('insertJob', arrays(JOB, w.jobInserts)));
+    if (w.incidentInserts.length > 0) add(q('insertIncident', arrays(INCIDENT, w.incidentInserts)));
+    if (w.subscriptionInserts.length > 0)
+      add(q('insertSubscription', arrays(SUBSCRIPTION, w.subscriptionInserts)));
+    if (w.jobFences.length > 0) {
+      const f = w.jobFences;
+      add(
+        q('fenceJobs', [
           f.map((x) => x.issue_id),
           f.map((x) => x.seq),
           f.map((x) => x.locked_by),
           f.map((x) => x.attempts),
-        ]);
-        if (r.rowCount !== f.length) return { ok: false, reason: 'lease' };
-      }
-      if (w.taskCompletions.length > 0) {
-        const c = w.taskCompletions;
-        const r = await q('completeTasks', [
-          c.map((x) => x.id),
-          c.map((x) => x.operator),
-          c.map((x) => x.at),
-        ]);
-        if (r.rowCount !== c.length) {
-          // Still open after the update: someone who may not complete it tried.
-          const open = await q('openTasks', [c.map((x) => x.id)]);
-          return { ok: false, reason: (open.rows[0] as { n: number }).n > 0 ? 'forbidden' : 'conflict' };
-        }
-      }
-      if (w.taskCloses.length > 0) {
-        const c = w.taskCloses;
-        await q('closeTasks', [
+        ]),
+        f.length,
+        lease,
+      );
+    }
+    const completions = w.taskCompletions;
+    if (completions.length > 0) {
+      add(
+        q('completeTasks', [
+          completions.map((x) => x.id),
+          completions.map((x) => x.operator),
+          completions.map((x) => x.at),
+        ]),
+        completions.length,
+      );
+    }
+    if (w.taskCloses.length > 0) {
+      const c = w.taskCloses;
+      add(
+        q('closeTasks', [
           c.map((x) => x.issue_id),
           c.map((x) => x.seq),
           c.map((x) => x.status),
           c.map((x) => x.at),
-        ]);
+        ]),
+      );
+    }
+    if (w.jobDeletes.length > 0) {
+      add(q('deleteJobs', [w.jobDeletes.map((x) => x.issue_id), w.jobDeletes.map((x) => x.seq)]));
+    }
+    if (w.incidentResolves.length > 0) {
+      const r = w.incidentResolves;
+      add(q('resolveIncidents', [r.map((x) => x.issue_id), r.map((x) => x.seq), r.map((x) => x.at)]));
+    }
+    if (w.subscriptionDeletes.length > 0) {
+      const d = w.subscriptionDeletes;
+      add(q('deleteSubscriptions', [d.map((x) => x.issue_id), d.map((x) => x.seq)]));
+    }
+    for (const a of w.timerStartAdvances) {
+      add(
+        q('advanceTimerStart', [a.last_fired_at, a.next_at, a.fired, a.app_id, a.node, a.locked_by]),
+        1,
+        lease,
+      );
+    }
+    // Delivered at COMMIT, and only then: a rolled-back batch wakes nobody.
+    if (w.wake) add(q('notify', []));
+    try {
+      const settled = await session.all(steps.map((step) => step.run));
+      for (const [i, step] of steps.entries()) {
+        const outcome = settled[i]!;
+        if (outcome.status === 'rejected') throw outcome.reason;
+        if (!step.check || step.check(outcome.value.rowCount ?? 0)) continue;
+        if (step.fails) return step.fails;
+        // A completion that did not happen: still open means someone who may not complete it tried.
+        const open = await session.query('openTasks', [completions.map((x) => x.id)]);
+        return { ok: false, reason: (open.rows[0] as { n: number }).n > 0 ? 'forbidden' : 'conflict' };
       }
-      if (w.jobDeletes.length > 0) {
-        await q('deleteJobs', [w.jobDeletes.map((x) => x.issue_id), w.jobDeletes.map((x) => x.seq)]);
-      }
-      if (w.incidentResolves.length > 0) {
-        const r = w.incidentResolves;
-        await q('resolveIncidents', [r.map((x) => x.issue_id), r.map((x) => x.seq), r.map((x) => x.at)]);
-      }
-      if (w.subscriptionDeletes.length > 0) {
-        const d = w.subscriptionDeletes;
-        await q('deleteSubscriptions', [d.map((x) => x.issue_id), d.map((x) => x.seq)]);
-      }
-      for (const a of w.timerStartAdvances) {
-        const r = await q('advanceTimerStart', [
-          a.last_fired_at,
-          a.next_at,
-          a.fired,
-          a.app_id,
-          a.node,
-          a.locked_by,
-        ]);
-        if (r.rowCount !== 1) return { ok: false, reason: 'lease' };
-      }
-      // Delivered at COMMIT, and only then: a rolled-back batch wakes nobody.
-      if (w.wake) await q('notify', []);
       return { ok: true };
     } catch (error) {
       const code = (error as { code?: string }).code;
