@@ -40,7 +40,8 @@ describe('the app', () => {
     const spec = response.json();
     expect(spec.openapi).toBe('3.1.0');
     expect(spec.info).toMatchObject({ title: 'Nagare API', version: nagareVersion });
-    expect(Object.keys(spec.paths).sort()).toEqual(['/', '/api/health']);
+    // Every route is compared with the document in openapi-*.test.ts; here the basics are there.
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/', '/api/health']));
     const health = spec.paths['/api/health'].get;
     expect(health.parameters).toEqual([
       expect.objectContaining({ name: 'timeoutMs', in: 'query', required: false }),
