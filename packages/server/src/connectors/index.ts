@@ -1,8 +1,8 @@
 import type { AuthorizationResolver } from '../authorization/authorization-settings.js';
 import type { FileStore } from '../files/file-store.js';
 import type { OutboundFetch } from '../outbound/outbound-fetch.js';
-import { chatworkConnector } from './chatwork/connector.js';
 import { type AddonLoader, addonConnector } from './addon/connector.js';
+import { chatworkConnector } from './chatwork/connector.js';
 import { type ConnectorRegistry, createConnectorRegistry } from './connector.js';
 import { csvConnector } from './csv/connector.js';
 import type { IssueSource } from './csv/issue-list.js';
