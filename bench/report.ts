@@ -340,7 +340,7 @@ export function markdownReport(summaries: readonly Summary[], ctx: ReportContext
   const lookup = summaries.filter((s): s is LookupSummary => s.mode === 'lookup');
   if (lookup.length > 0) {
     out.push(
-      `SS: search-select lookups over the ${int(lookup[0]!.items)}-row postal-code master, server-side (OptionsService.choices: the master's revision checked in the store at most once a second and on every next page, in-memory index, page and cursor), one at a time. ` +
+      `SS: search-select lookups over the ${int(lookup[0]!.items)}-row postal-code master, server-side (OptionsService.choices: the master's revision checked in the store at most once a second per master, in-memory index, page and cursor), one at a time. ` +
         'Peer: none (bpmn-engine has no options masters or search select; no published figure to compare).',
     );
     out.push('');

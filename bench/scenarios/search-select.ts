@@ -4,8 +4,8 @@
  * select. On a fresh store of the backend the master is imported through `OptionsService` (the
  * service behind `PUT /api/options/{master}`), then lookups go through `OptionsService.choices`,
  * what `GET /api/options/{master}/choices` runs after authentication: the revision check against
- * the store (one primary-key read, at most once a second per master; on every next page), the
- * in-memory index, the page and its cursor. The first lookup loads
+ * the store (one primary-key read, at most once a second per master, and for a cursor of another
+ * revision), the in-memory index, the page and its cursor. The first lookup loads
  * and indexes the master and is reported apart; the rest are timed one by one, awaited in turn.
  */
 import { readFileSync } from 'node:fs';

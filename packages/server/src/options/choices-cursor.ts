@@ -18,6 +18,16 @@ export function encodeCursor(revision: MasterRevision, offset: number): string {
   ).toString('base64url');
 }
 
+/** Whether the cursor was given out for this revision (no error for a bad one: decodeCursor says why). */
+export function cursorMatches(text: string, revision: MasterRevision): boolean {
+  try {
+    decodeCursor(text, '', revision);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function decodeCursor(text: string, master: string, revision: MasterRevision): ChoicesCursor {
   let parsed: unknown;
   try {

@@ -1,5 +1,6 @@
 import type { OptionsXmlLimits } from '@nagare/engine';
 import type { Store } from '../store/database.js';
+import { cursorMatches } from './choices-cursor.js';
 import { checkMasterName } from './master-name.js';
 import { OptionsError } from './options-error.js';
 import { type CachedIndex, OptionsIndexCache } from './options-index-cache.js';
@@ -12,6 +13,8 @@ export interface OptionsServiceOptions {
   readonly maxCachedItems?: number;
   /** Ask the store for a master's current revision at most this often (default 1,000 ms; 0: every lookup). */
   readonly revisionCheckMs?: number;
+  /** Milliseconds for the revision interval, for tests (default performance.now). */
+  readonly clock?: () => number;
   readonly now?: () => Date;
 }
 
@@ -28,6 +31,7 @@ export class OptionsService {
     this.indexes = new OptionsIndexCache(this.masters, {
       ...(options.maxCachedItems === undefined ? {} : { maxItems: options.maxCachedItems }),
       ...(options.revisionCheckMs === undefined ? {} : { revisionCheckMs: options.revisionCheckMs }),
+      ...(options.clock === undefined ? {} : { now: options.clock }),
     });
   }
 
@@ -57,8 +61,11 @@ export class OptionsService {
   }
 
   async choices(workspaceId: string, name: string, query: ChoicesQuery): Promise<ChoicesPage> {
-    // A next page is checked against the store's revision: its cursor may come from another node.
-    const cached = await this.index(workspaceId, name, { fresh: query.cursor !== undefined });
+    let cached = await this.index(workspaceId, name);
+    // A cursor from another revision (another node may have seen a newer import): ask the store now.
+    if (query.cursor !== undefined && !cursorMatches(query.cursor, cached)) {
+      cached = await this.index(workspaceId, name, { fresh: true });
+    }
     return pageOfChoices(name, cached, cached.index, query);
   }
 }

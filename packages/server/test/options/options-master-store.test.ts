@@ -213,6 +213,32 @@ describeEachDialect('options masters in the store', ({ config }) => {
     }
   });
 
+  it('pages on with a cursor from another node’s newer import at once', async () => {
+    const other = await openStore(config());
+    try {
+      const nodeB = new OptionsService(other, { revisionCheckMs: 60_000, clock: () => 0 });
+      await options.import('ws-a', 'm', optionsXml([['1', 'one']]));
+      expect((await nodeB.choices('ws-a', 'm', {})).version).toBe(1);
+      await options.import(
+        'ws-a',
+        'm',
+        optionsXml([
+          ['2', 'two'],
+          ['3', 'three'],
+        ]),
+      );
+      const first = await options.choices('ws-a', 'm', { limit: 1 });
+
+      // when: node B, still holding version 1, gets the next-page request
+      const next = await nodeB.choices('ws-a', 'm', { limit: 1, cursor: first.nextCursor });
+
+      // then
+      expect(next).toEqual({ master: 'm', version: 2, choices: [{ id: '3', label: 'three' }] });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('imports the 142,871-row postal-code master and answers from it', async () => {
     // when
     const info = await options.import('ws-a', 'jp-postal-codes', sample('jp-postal-codes.xml'));
