@@ -127,12 +127,14 @@ export async function requireAppAdmin(
 
 /** Apps the caller sees every issue of (for the issue search). */
 export async function appsSeenWhole(db: Kysely<Database>, principal: Principal): Promise<string[]> {
-  const apps = await db
-    .selectFrom('app')
-    .select('id')
+  // Only Apps with a grant at all can be seen whole: check those, not every App.
+  const granted = await db
+    .selectFrom('app_authority')
+    .select('app_id')
+    .distinct()
     .where('workspace_id', '=', principal.workspaceId)
     .execute();
   const out: string[] = [];
-  for (const app of apps) if (await seesAllIssues(db, principal, app.id)) out.push(app.id);
+  for (const { app_id } of granted) if (await seesAllIssues(db, principal, app_id)) out.push(app_id);
   return out;
 }
