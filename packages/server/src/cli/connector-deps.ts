@@ -12,6 +12,7 @@
  */
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
+import { addonLoader } from '../addons/addon-store.js';
 import { defaultFilesRoot } from '../api/routes/workflow/index.js';
 import { AuthorizationSettings } from '../authorization/authorization-settings.js';
 import { parseSecretKey, SECRET_KEY_ENV } from '../authorization/secret-box.js';
@@ -63,6 +64,8 @@ export function connectorDepsFromEnv(
     fileStore: new LocalFileStore({ store, root: defaultFilesRoot(store) }),
     folders: { local: localFolderStore(join(options.dataDir, 'folders')) },
     issues: storeIssueSource(store.db),
+    // imported add-ons run as add-on steps (addons/addon-store.ts)
+    addons: addonLoader(store.db),
     ...(smtp ? { mail: createSmtpSender(smtp, from ? { defaultFrom: from } : {}) } : {}),
   };
 }
