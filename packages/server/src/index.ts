@@ -2,8 +2,8 @@
 // add-ons (import, store, export) and the script sandbox with the product's API (issue 7)
 export * from './addons/index.js';
 export { type AppOptions, buildApp, type NagareApp } from './api/app.js';
-export { type ErrorCode, errorCodes, NagareError } from './api/errors.js';
 export { type Principal, requirePrincipal, type Scope } from './api/auth/principal.js';
+export { type ErrorCode, errorCodes, NagareError } from './api/errors.js';
 export type { NodeInfo, NodeRole } from './api/node-info.js';
 // authorization settings, outbound requests, message start by e-mail (issue 7)
 export * from './authorization/index.js';
@@ -21,9 +21,9 @@ export type { CommandOutcome } from './runtime/batch-program.js';
 export { type Clock, ManualClock, systemClock } from './runtime/clock.js';
 export { RuntimeError, type RuntimeErrorCode } from './runtime/errors.js';
 export * from './runtime/runtime.js';
-export * from './script/index.js';
 export type { TaskFilter, TaskPage, TaskView } from './runtime/tasks.js';
 export { backoffDelay, Worker, type WorkerEvent, type WorkerOptions } from './runtime/worker.js';
+export * from './script/index.js';
 export { checkStore, type StoreCheck } from './store/check.js';
 export { maskDatabaseUrl, resolveStoreConfig, type StoreConfig } from './store/config.js';
 export { openStore, type Store } from './store/database.js';
