@@ -214,3 +214,40 @@ describe('HTTP message catch', () => {
     ).toBe('NAGARE_CONFLICT');
   });
 });
+
+describe('rate limit', () => {
+  it('anonymous callers are limited per address, so a key cannot be found by trying', async () => {
+    const limited = await buildWorkflowApp(undefined, { messageRatePerMinute: 5 });
+    try {
+      const admin = { ...(limited.ws.users.alice?.headers ?? {}) };
+      const id = (
+        await limited.app.inject({
+          method: 'POST',
+          url: '/api/apps',
+          headers: admin,
+          payload: { bpmn: REVIEW_BPMN },
+        })
+      ).json().appId;
+      const codes: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const r = await limited.app.inject({
+          method: 'POST',
+          url: `/api/messages/apps/${id}/start/byHttp`,
+          payload: { key: `guess-${i}` },
+        });
+        codes.push(r.statusCode);
+      }
+      expect(codes.slice(0, 5).every((c) => c !== 429)).toBe(true);
+      expect(codes.slice(5)).toEqual([429, 429]);
+      const last = await limited.app.inject({
+        method: 'POST',
+        url: `/api/messages/apps/${id}/start/byHttp`,
+        payload: { key: 's3cret' },
+      });
+      expect(last.json().error.code).toBe('NAGARE_RATE_LIMITED');
+      expect(last.headers['retry-after']).toBeDefined();
+    } finally {
+      await limited.close();
+    }
+  });
+});

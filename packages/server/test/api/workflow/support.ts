@@ -26,7 +26,7 @@ export interface WorkflowTestApp {
  */
 export async function buildWorkflowApp(
   config?: StoreConfig,
-  options: { lanes?: boolean; webhooks?: boolean } = {},
+  options: { lanes?: boolean; webhooks?: boolean; messageRatePerMinute?: number } = {},
 ): Promise<WorkflowTestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'nagare-wf-'));
   const store = await openStore(config ?? resolveStoreConfig({ dataDir }));
@@ -40,7 +40,17 @@ export async function buildWorkflowApp(
   // Tasks go to alice unless the test asks for the swimlane rules (`lanes: true`).
   const runtime = createRuntime(store, options.lanes ? {} : { operators: () => [alice] });
   const files = new LocalFileStore({ store, root: join(dataDir, 'files'), maxFileBytes: 1024 * 1024 });
-  const app = await buildApp({ store, workflow: { runtime, files, webhooks: options.webhooks ?? false } });
+  const app = await buildApp({
+    store,
+    workflow: {
+      runtime,
+      files,
+      webhooks: options.webhooks ?? false,
+      ...(options.messageRatePerMinute === undefined
+        ? {}
+        : { messageRatePerMinute: options.messageRatePerMinute }),
+    },
+  });
   return {
     app,
     store,

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { DataValues } from '@nagare/engine';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
+import { rateLimitKey } from '../../auth/auth-plugin.js';
 import { Forbidden, Unauthorized } from '../../auth/principal.js';
 import { BadRequest, NagareError, NotFound } from '../../errors.js';
 import type { WorkflowContext } from '../workflow/context.js';
@@ -80,6 +81,16 @@ async function readMessage(ctx: WorkflowContext, request: FastifyRequest, worksp
 /** HTTP message events: a POST starts an issue at a message start event, or delivers a message to a waiting issue. */
 export const messageRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> = async (app, { ctx }) => {
   const db = ctx.store.db;
+  // Anonymous callers are limited too (per address): a key must not be guessable by trying.
+  const config = {
+    rateLimit: {
+      max: ctx.messageRatePerMinute,
+      timeWindow: 60_000,
+      keyGenerator: (request: FastifyRequest) =>
+        request.principal ? `message:${rateLimitKey(request)}` : `message-ip:${request.ip}`,
+      allowList: () => false,
+    },
+  };
 
   async function appOf(request: FastifyRequest, appId: string) {
     const row = await db.selectFrom('app').selectAll().where('id', '=', appId).executeTakeFirst();
@@ -93,6 +104,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> 
   app.post(
     '/messages/apps/:appId/start/:node',
     {
+      config,
       schema: {
         summary: 'Start an issue at a message start event (the answer is the issue id, as text)',
         description:
@@ -104,7 +116,12 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> 
         }),
         body: jsonOrMultipart,
         produces: ['text/plain'],
-        response: { 201: Type.String({ description: 'The new issue id' }), ...errors, 413: errors[400] },
+        response: {
+          201: Type.String({ description: 'The new issue id' }),
+          ...errors,
+          413: errors[400],
+          429: errors[400],
+        },
       },
     },
     async (request, reply) => {
@@ -150,6 +167,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> 
   app.post(
     '/messages/apps/:appId/catch/:node',
     {
+      config,
       schema: {
         summary: 'Deliver a message to an issue waiting at a message catch event',
         description:
@@ -157,7 +175,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> 
         tags,
         params: Params,
         body: jsonOrMultipart,
-        response: { 204: Type.Null(), ...errors, 413: errors[400] },
+        response: { 204: Type.Null(), ...errors, 413: errors[400], 429: errors[400] },
       },
     },
     async (request, reply) => {

@@ -10,8 +10,17 @@ export interface WorkflowContext {
   readonly files: FileStore;
   /** Parsed App versions (data items, access matrix), cached by version id: versions never change. */
   readonly models: AppModels;
+  /** HTTP message event requests per minute per client address (or per signed-in user). */
+  readonly messageRatePerMinute: number;
 }
 
-export function workflowContext(store: Store, runtime: Runtime, files: FileStore): WorkflowContext {
-  return { store, runtime, files, models: new AppModels(store.db) };
+export const DEFAULT_MESSAGE_RATE_PER_MINUTE = 600;
+
+export function workflowContext(
+  store: Store,
+  runtime: Runtime,
+  files: FileStore,
+  messageRatePerMinute = DEFAULT_MESSAGE_RATE_PER_MINUTE,
+): WorkflowContext {
+  return { store, runtime, files, models: new AppModels(store.db), messageRatePerMinute };
 }

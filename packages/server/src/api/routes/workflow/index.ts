@@ -31,6 +31,8 @@ export interface WorkflowOptions {
    * `api`-only and have a usable NAGARE_SECRET_KEY (the secrets cannot be read without it).
    */
   readonly webhooks?: boolean;
+  /** HTTP message event requests per minute per client address or signed-in user (default 600). */
+  readonly messageRatePerMinute?: number;
 }
 
 /** The default file root: NAGARE_FILES_DIR, else `files/` beside the SQLite database. */
@@ -55,7 +57,7 @@ export const workflowRoutes: FastifyPluginAsync<{ store: Store; role?: NodeRole 
   const runtime = options.runtime ?? (ownRuntime as Runtime);
   const files = options.files ?? new LocalFileStore({ store, root: defaultFilesRoot(store) });
   if (ownRuntime) app.addHook('onClose', async () => ownRuntime.close());
-  const ctx = workflowContext(store, runtime, files);
+  const ctx = workflowContext(store, runtime, files, options.messageRatePerMinute);
   const key = process.env[SECRET_KEY_ENV];
   const deliver = options.webhooks ?? (options.role !== 'api' && typeof parseSecretKey(key) !== 'string');
   if (deliver) {
