@@ -1,15 +1,19 @@
 /**
  * One line of the process log: who did what to which Issue, at which Step, and when. Derived
  * from the append-only history (one row per command, its events as JSON) and, for allocation,
- * from the task rows; never written on its own, so it cannot disagree with the history.
+ * from the task rows and the append-only allocation moves (`task_event`); never written on its own, so it cannot disagree with the history.
  */
 export type ProcessLogKind =
   | 'issue-started'
   /** A token arrived at a Step (also a boundary event, a link catch, a sub-process's start). */
   | 'arrived'
   | 'task-opened'
-  /** From the task row: the Task as offered/allocated now (its allocation history is not recorded). */
+  /** From the task row: to whom the Task was offered or allocated when it opened. */
   | 'task-allocated'
+  /** Allocation moves, from `task_event` (append-only): a candidate took it, its holder gave it back, a manager gave it to someone. */
+  | 'task-accepted'
+  | 'task-declined'
+  | 'task-reassigned'
   | 'task-completed'
   | 'data-edited'
   | 'job-scheduled'

@@ -84,7 +84,7 @@ export class ProcessLog {
     for (let i = 0; i < issues.length; i += CHUNK) {
       const chunk = issues.slice(i, i + CHUNK);
       const ids = chunk.map((issue) => issue.id);
-      const [rows, tasks] = await Promise.all([
+      const [rows, tasks, moves] = await Promise.all([
         this.#store.db
           .selectFrom('history')
           .select(['issue_id', 'ordinal', 'at', 'events'])
@@ -95,11 +95,19 @@ export class ProcessLog {
           .execute(),
         this.#store.db
           .selectFrom('task')
-          .select(['issue_id', 'seq', 'node', 'assignee', 'candidates', 'created_at'])
+          .select(['id', 'issue_id', 'seq', 'node', 'assignee', 'candidates', 'created_at'])
           .where('workspace_id', '=', workspaceId)
           .where('issue_id', 'in', ids)
           .execute(),
+        this.#store.db
+          .selectFrom('task_event')
+          .select(['issue_id', 'task_id', 'node', 'kind', 'by', 'previous', 'assignee', 'at'])
+          .where('workspace_id', '=', workspaceId)
+          .where('issue_id', 'in', ids)
+          .orderBy('at')
+          .execute(),
       ]);
+      const movesOf = groupBy(moves, (m) => m.issue_id);
       const rowsOf = groupBy(rows, (r) => r.issue_id);
       const tasksOf = groupBy(tasks, (t) => t.issue_id);
       for (const issue of chunk) {
@@ -108,8 +116,29 @@ export class ProcessLog {
           at: r.at,
           events: JSON.parse(r.events) as HistoryEvent[],
         }));
-        const allocations = uniqueBySeq(tasksOf.get(issue.id) ?? []);
-        for (const entry of deriveEntries({ id: issue.id, appId: issue.app_id }, history, allocations)) {
+        // The allocation when the task opened: before its first move, if it has moved since.
+        const firstMove = new Map<string, string | null>();
+        for (const m of movesOf.get(issue.id) ?? [])
+          if (!firstMove.has(m.task_id)) firstMove.set(m.task_id, m.previous);
+        const opened = (tasksOf.get(issue.id) ?? []).map((t) =>
+          firstMove.has(t.id) ? { ...t, assignee: firstMove.get(t.id) ?? null } : t,
+        );
+        const allocations = uniqueBySeq(opened);
+        const derived = deriveEntries({ id: issue.id, appId: issue.app_id }, history, allocations);
+        for (const m of movesOf.get(issue.id) ?? []) {
+          derived.push({
+            at: m.at,
+            issueId: issue.id,
+            appId: issue.app_id,
+            // Between the events committed before it and the next ones.
+            ordinal: lastOrdinalAt(history, m.at) + 0.5,
+            kind: `task-${m.kind}`,
+            step: m.node,
+            ...(m.by === null ? {} : { actor: m.by }),
+            ...(m.assignee === null ? {} : { detail: `to ${m.assignee}` }),
+          });
+        }
+        for (const entry of derived) {
           if ((from === undefined || entry.at >= from) && (to === undefined || entry.at < to))
             entries.push(entry);
         }
@@ -152,6 +181,16 @@ function uniqueBySeq(
 }
 
 /** Same event: a data edit follows the line that made it (task-completed, issue-started). */
+/** The ordinal of the last event committed at or before `at`. */
+function lastOrdinalAt(
+  history: readonly { ordinal: number; at: string; events: readonly unknown[] }[],
+  at: string,
+): number {
+  let last = 0;
+  for (const row of history) if (row.at <= at) last = row.ordinal + row.events.length - 1;
+  return last;
+}
+
 function kindOrder(entry: ProcessLogEntry): number {
   return entry.kind === 'data-edited' ? 1 : entry.kind === 'task-allocated' ? 2 : 0;
 }

@@ -49,6 +49,7 @@ import {
   declineTask,
   getTask,
   listTasks,
+  type MoveContext,
   reassignTask,
   setTaskFlags,
   type TaskFilter,
@@ -531,7 +532,8 @@ export class Runtime {
   }
 
   acceptTask(input: TaskMove): Promise<TaskView> {
-    return acceptTask(this.store.db, input.workspaceId ?? DEFAULT_WORKSPACE, input.taskId, input.userId);
+    const ws = input.workspaceId ?? DEFAULT_WORKSPACE;
+    return acceptTask(this.store.db, ws, input.taskId, input.userId, this.#moveContext());
   }
 
   /** Accepts each task it can; one refusal does not stop the others. */
@@ -551,12 +553,18 @@ export class Runtime {
   }
 
   declineTask(input: TaskMove): Promise<TaskView> {
-    return declineTask(this.store.db, input.workspaceId ?? DEFAULT_WORKSPACE, input.taskId, input.userId);
+    const ws = input.workspaceId ?? DEFAULT_WORKSPACE;
+    return declineTask(this.store.db, ws, input.taskId, input.userId, this.#moveContext());
   }
 
   /** Gives an open task to `to`; the caller checks that the actor is an app administrator or process manager. */
-  reassignTask(input: { workspaceId?: string; taskId: string; to: string }): Promise<TaskView> {
-    return reassignTask(this.store.db, input.workspaceId ?? DEFAULT_WORKSPACE, input.taskId, input.to);
+  reassignTask(input: { workspaceId?: string; taskId: string; to: string; by?: string }): Promise<TaskView> {
+    const ws = input.workspaceId ?? DEFAULT_WORKSPACE;
+    return reassignTask(this.store.db, ws, input.taskId, input.to, input.by ?? null, this.#moveContext());
+  }
+
+  #moveContext(): MoveContext {
+    return { at: iso(this.clock.now()), eventId: this.#newId() };
   }
 
   setTaskFlags(input: TaskMove & { starred?: boolean; read?: boolean }): Promise<TaskView> {

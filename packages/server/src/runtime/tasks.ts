@@ -206,12 +206,61 @@ function openOrRefuse(task: TaskView): void {
   }
 }
 
+/** When a move happens and the id of its `task_event` row (the runtime's clock and id source). */
+export interface MoveContext {
+  readonly at: string;
+  readonly eventId: string;
+}
+
+/**
+ * Changes who holds an open task, if it still is as `expect` says, and appends the move to
+ * `task_event` in the same transaction (the process log's allocation history).
+ */
+async function move(
+  db: Kysely<Database>,
+  task: TaskView,
+  workspaceId: string,
+  change: { status: 'offered' | 'allocated'; assignee: string | null },
+  expect: { status: readonly TaskTable['status'][]; assignee?: string },
+  event: { kind: 'accepted' | 'declined' | 'reassigned'; by: string | null },
+  ctx: MoveContext,
+): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    let update = tx
+      .updateTable('task')
+      .set(change)
+      .where('id', '=', task.id)
+      .where('workspace_id', '=', workspaceId)
+      .where('status', 'in', expect.status);
+    if (expect.assignee !== undefined) update = update.where('assignee', '=', expect.assignee);
+    const r = await update.executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) return false;
+    await tx
+      .insertInto('task_event')
+      .values({
+        id: ctx.eventId,
+        workspace_id: workspaceId,
+        issue_id: task.issueId,
+        task_id: task.id,
+        node: task.node,
+        kind: event.kind,
+        by: event.by,
+        previous: task.assignee,
+        assignee: change.assignee,
+        at: ctx.at,
+      })
+      .execute();
+    return true;
+  });
+}
+
 /** An offered task becomes the user's (a candidate's). */
 export async function acceptTask(
   db: Kysely<Database>,
   workspaceId: string,
   taskId: string,
   userId: string,
+  ctx: MoveContext,
 ): Promise<TaskView> {
   const task = await getTask(db, workspaceId, taskId, userId);
   openOrRefuse(task);
@@ -222,16 +271,16 @@ export async function acceptTask(
   if (!(await isCandidate(db, task, userId))) {
     throw new RuntimeError('NOT_YOUR_TASK', `task ${taskId} is not offered to ${userId}`);
   }
-  const r = await db
-    .updateTable('task')
-    .set({ status: 'allocated', assignee: userId })
-    .where('id', '=', taskId)
-    .where('workspace_id', '=', workspaceId)
-    .where('status', '=', 'offered')
-    .executeTakeFirst();
-  if (Number(r.numUpdatedRows) !== 1) {
-    throw new RuntimeError('TASK_NOT_OPEN', `task ${taskId} was accepted or closed meanwhile`);
-  }
+  const moved = await move(
+    db,
+    task,
+    workspaceId,
+    { status: 'allocated', assignee: userId },
+    { status: ['offered'] },
+    { kind: 'accepted', by: userId },
+    ctx,
+  );
+  if (!moved) throw new RuntimeError('TASK_NOT_OPEN', `task ${taskId} was accepted or closed meanwhile`);
   return getTask(db, workspaceId, taskId, userId);
 }
 
@@ -241,6 +290,7 @@ export async function declineTask(
   workspaceId: string,
   taskId: string,
   userId: string,
+  ctx: MoveContext,
 ): Promise<TaskView> {
   const task = await getTask(db, workspaceId, taskId, userId);
   openOrRefuse(task);
@@ -250,39 +300,42 @@ export async function declineTask(
   if (task.id.split(':').length === 3) {
     throw new RuntimeError('BAD_INPUT', `task ${taskId} is a team member's own task: it cannot be declined`);
   }
-  const r = await db
-    .updateTable('task')
-    .set({ status: 'offered', assignee: null })
-    .where('id', '=', taskId)
-    .where('workspace_id', '=', workspaceId)
-    .where('status', '=', 'allocated')
-    .where('assignee', '=', userId)
-    .executeTakeFirst();
-  if (Number(r.numUpdatedRows) !== 1)
-    throw new RuntimeError('TASK_NOT_OPEN', `task ${taskId} changed meanwhile`);
+  const moved = await move(
+    db,
+    task,
+    workspaceId,
+    { status: 'offered', assignee: null },
+    { status: ['allocated'], assignee: userId },
+    { kind: 'declined', by: userId },
+    ctx,
+  );
+  if (!moved) throw new RuntimeError('TASK_NOT_OPEN', `task ${taskId} changed meanwhile`);
   return getTask(db, workspaceId, taskId, userId);
 }
 
-/** An app administrator or process manager gives an open task to someone (checked by the caller). */
+/** An app administrator or process manager (`by`; checked by the caller) gives an open task to someone. */
 export async function reassignTask(
   db: Kysely<Database>,
   workspaceId: string,
   taskId: string,
   to: string,
+  by: string | null,
+  ctx: MoveContext,
 ): Promise<TaskView> {
   if (typeof to !== 'string' || to.trim() === '')
     throw new RuntimeError('BAD_INPUT', 'reassign needs the user to give the task to');
   const task = await getTask(db, workspaceId, taskId);
   openOrRefuse(task);
-  const r = await db
-    .updateTable('task')
-    .set({ status: 'allocated', assignee: to })
-    .where('id', '=', taskId)
-    .where('workspace_id', '=', workspaceId)
-    .where('status', 'in', ['offered', 'allocated'])
-    .executeTakeFirst();
-  if (Number(r.numUpdatedRows) !== 1)
-    throw new RuntimeError('TASK_NOT_OPEN', `task ${taskId} closed meanwhile`);
+  const moved = await move(
+    db,
+    task,
+    workspaceId,
+    { status: 'allocated', assignee: to },
+    { status: ['offered', 'allocated'] },
+    { kind: 'reassigned', by },
+    ctx,
+  );
+  if (!moved) throw new RuntimeError('TASK_NOT_OPEN', `task ${taskId} closed meanwhile`);
   return getTask(db, workspaceId, taskId, to);
 }
 

@@ -167,6 +167,23 @@ export interface TaskFlagTable {
   updated_at: string;
 }
 
+/** One allocation move of a task: accepted, declined, reassigned (migration 0010, append-only). */
+export interface TaskEventTable {
+  id: string;
+  workspace_id: string;
+  issue_id: string;
+  task_id: string;
+  node: string;
+  kind: 'accepted' | 'declined' | 'reassigned';
+  /** Who made the move (absent when not known, e.g. a reassignment through an internal call). */
+  by: string | null;
+  /** Who held the task before the move (none while it was offered). */
+  previous: string | null;
+  /** Who holds the task after it (none after a decline). */
+  assignee: string | null;
+  at: string;
+}
+
 export interface Database
   extends AddonTables,
     AuthorizationTables,
@@ -183,6 +200,7 @@ export interface Database
   task: TaskTable;
   task_candidate: TaskCandidateTable;
   task_flag: TaskFlagTable;
+  task_event: TaskEventTable;
   job: JobTable;
   incident: IncidentTable;
   message_subscription: MessageSubscriptionTable;

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { ProcessLog } from '../../src/process-log/process-log.js';
 import type { RuntimeError } from '../../src/runtime/errors.js';
 import { describeEachDialect } from '../support/dialects.js';
 import { openRuntime, S2 } from '../support/runtime.js';
@@ -63,6 +64,50 @@ describeEachDialect('task allocation', ({ config }) => {
       await t.runtime.completeTask({ taskId: open!.id, operator: 'ann' });
       const [closed] = await t.runtime.listTasks({ issueId: second.issueId, status: 'any' });
       expect(closed).toMatchObject({ status: 'done', completedBy: 'ann' });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('every move is appended to the allocation history, and the process log shows who held the task when', async () => {
+    const { t, appId } = await offered();
+    try {
+      const { issueId } = await t.runtime.startIssue({ appId });
+      const [task] = await t.runtime.listTasks({ issueId });
+      t.clock.advance(1_000);
+      await t.runtime.acceptTask({ taskId: task!.id, userId: 'ann' });
+      t.clock.advance(1_000);
+      await t.runtime.declineTask({ taskId: task!.id, userId: 'ann' });
+      t.clock.advance(1_000);
+      await t.runtime.reassignTask({ taskId: task!.id, to: 'dan', by: 'boss' });
+      t.clock.advance(1_000);
+      // A refused move writes nothing.
+      await t.runtime.acceptTask({ taskId: task!.id, userId: 'bob' }).catch(() => {});
+      const moves = await t.store.db
+        .selectFrom('task_event')
+        .select(['kind', 'by', 'previous', 'assignee'])
+        .where('task_id', '=', task!.id)
+        .orderBy('at')
+        .execute();
+      expect(moves).toEqual([
+        { kind: 'accepted', by: 'ann', previous: null, assignee: 'ann' },
+        { kind: 'declined', by: 'ann', previous: 'ann', assignee: null },
+        { kind: 'reassigned', by: 'boss', previous: null, assignee: 'dan' },
+      ]);
+      await t.runtime.completeTask({ taskId: task!.id, operator: 'dan' });
+      const { entries } = await new ProcessLog(t.store).query('default', { issueId });
+      expect(
+        entries
+          .filter((e) => e.kind.startsWith('task-'))
+          .map((e) => `${e.kind} ${e.actor ?? '-'} ${e.detail ?? ''}`.trim()),
+      ).toEqual([
+        'task-opened -',
+        'task-allocated - candidates: ann, bob',
+        'task-accepted ann to ann',
+        'task-declined ann',
+        'task-reassigned boss to dan',
+        'task-completed dan',
+      ]);
     } finally {
       await t.close();
     }

@@ -8,6 +8,7 @@ import * as m0006 from './0006_addons.js';
 import * as m0007 from './0007_data.js';
 import * as m0008 from './0008_tasks.js';
 import * as m0009 from './0009_webhooks.js';
+import * as m0010 from './0010_task_events.js';
 
 /**
  * Every migration, by name, in order. Listed by hand rather than read from the folder so that
@@ -24,4 +25,5 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0007_data': m0007,
   '0008_tasks': m0008,
   '0009_webhooks': m0009,
+  '0010_task_events': m0010,
 });

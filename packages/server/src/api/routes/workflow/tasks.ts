@@ -168,7 +168,12 @@ export const taskRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> = a
         .executeTakeFirst();
       if (!user) throw new NotFound('user', request.body.userId);
       return taskView(
-        await runtime.reassignTask({ workspaceId: p.workspaceId, taskId: task.id, to: user.id }),
+        await runtime.reassignTask({
+          workspaceId: p.workspaceId,
+          taskId: task.id,
+          to: user.id,
+          by: p.userId,
+        }),
       );
     },
   );
