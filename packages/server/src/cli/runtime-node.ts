@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { NodeRole } from '../api/node-info.js';
 import { defaultConnectors } from '../connectors/index.js';
+import type { FileStore } from '../files/file-store.js';
 import { startMailInFromEnv } from '../mail-in/from-env.js';
 import { createRuntime, type Runtime } from '../runtime/runtime.js';
 import type { WorkerEvent } from '../runtime/worker.js';
@@ -15,6 +16,8 @@ const DAY_MS = 86_400_000;
 
 export interface RuntimeNode {
   readonly runtime: Runtime;
+  /** Where attachments live: the same store for the API and the connectors. */
+  readonly files?: FileStore | undefined;
   close(): Promise<void>;
 }
 
@@ -62,6 +65,7 @@ export function startRuntime(
   }
   return {
     runtime,
+    files: deps.fileStore,
     async close() {
       clearInterval(purgeTimer);
       await (await mailIn)?.close();

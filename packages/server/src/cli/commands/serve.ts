@@ -43,22 +43,34 @@ export async function serve(args: readonly string[]): Promise<number> {
   }
 
   // Loaded only now: a usage error above should not pay for Fastify and the database drivers.
-  const [{ buildApp }, { openMigratedStore }, { nagareVersion }, { startRuntime }] = await Promise.all([
-    import('../../api/app.js'),
-    import('../open-store.js'),
-    import('../../version.js'),
-    import('../runtime-node.js'),
-  ]);
+  const [{ buildApp }, { openMigratedStore }, { nagareVersion }, { startRuntime }, { deferredLogger }] =
+    await Promise.all([
+      import('../../api/app.js'),
+      import('../open-store.js'),
+      import('../../version.js'),
+      import('../runtime-node.js'),
+      import('../deferred-log.js'),
+    ]);
   const { store } = await openMigratedStore(values['data-dir']);
-  const app = await buildApp({ store, role, logger: { level } });
+  // One runtime per process, shared by the API and the workers (two would conflict on the
+  // same issues); it logs through the app's logger once the app exists.
+  const logger = deferredLogger();
+  const node = startRuntime(store, { role, retentionDays, log: logger.log, dataDir: values['data-dir'] });
+  const app = await buildApp({
+    store,
+    role,
+    logger: { level },
+    workflow: { runtime: node.runtime, ...(node.files ? { files: node.files } : {}) },
+  });
+  logger.bind(app.log);
   try {
     await app.listen({ port, host });
   } catch (error) {
     await app.close();
+    await node.close();
     await store.close();
     throw new Error(describeListenError(error, host, port));
   }
-  const node = startRuntime(store, { role, retentionDays, log: app.log, dataDir: values['data-dir'] });
   const { port: actualPort } = app.server.address() as AddressInfo;
   process.stdout.write(
     `Nagare ${nagareVersion} ready at ${publicUrl(host, actualPort)} (${store.dialect}: ${store.location})\n`,
