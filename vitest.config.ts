@@ -7,6 +7,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'scripts/**/*.test.ts'],
+    // Timed on the wall clock: run alone afterwards (packages/server/test/timers/vitest.config.ts).
+    exclude: ['**/node_modules/**', 'packages/server/test/timers/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
