@@ -15,6 +15,7 @@ import type { Kysely } from 'kysely';
 import { type LaneOperators, readLaneOperators } from '../identity/operator-rules.js';
 import type { Database } from '../store/schema.js';
 import { RuntimeError } from './errors.js';
+import { LoadedOnce } from './loaded-once.js';
 
 export interface VersionModel {
   readonly versionId: string;
@@ -24,46 +25,24 @@ export interface VersionModel {
   readonly access: AccessMatrix;
 }
 
-export class VersionModels {
-  readonly #db: Kysely<Database>;
-  readonly #models = new Map<string, VersionModel>();
-  readonly #loading = new Map<string, Promise<VersionModel>>();
-
+/** Version models by version id, each read once (loaded-once.ts). */
+export class VersionModels extends LoadedOnce<VersionModel> {
   constructor(db: Kysely<Database>) {
-    this.#db = db;
-  }
-
-  get(versionId: string): VersionModel | undefined {
-    return this.#models.get(versionId);
-  }
-
-  load(versionId: string): Promise<VersionModel> {
-    const held = this.#models.get(versionId);
-    if (held) return Promise.resolve(held);
-    let loading = this.#loading.get(versionId);
-    if (loading === undefined) {
-      loading = this.#read(versionId).finally(() => this.#loading.delete(versionId));
-      this.#loading.set(versionId, loading);
-    }
-    return loading;
-  }
-
-  async #read(versionId: string): Promise<VersionModel> {
-    const row = await this.#db
-      .selectFrom('app_version')
-      .select('bpmn')
-      .where('id', '=', versionId)
-      .executeTakeFirst();
-    if (row === undefined) throw new RuntimeError('UNKNOWN_VERSION', `no app version ${versionId}`);
-    const { definitions } = await parseBpmn(row.bpmn);
-    const { items } = readDataItems(definitions);
-    const model: VersionModel = {
-      versionId,
-      lanes: readLaneOperators(definitions).lanes,
-      items,
-      access: readAccessMatrix(definitions, items).matrix,
-    };
-    this.#models.set(versionId, model);
-    return model;
+    super(async (versionId) => {
+      const row = await db
+        .selectFrom('app_version')
+        .select('bpmn')
+        .where('id', '=', versionId)
+        .executeTakeFirst();
+      if (row === undefined) throw new RuntimeError('UNKNOWN_VERSION', `no app version ${versionId}`);
+      const { definitions } = await parseBpmn(row.bpmn);
+      const { items } = readDataItems(definitions);
+      return {
+        versionId,
+        lanes: readLaneOperators(definitions).lanes,
+        items,
+        access: readAccessMatrix(definitions, items).matrix,
+      };
+    });
   }
 }
