@@ -180,6 +180,35 @@ describe('issues', () => {
     expect(bobSearch.json().items).toEqual([]);
   });
 
+  it('a value no step shows cannot be found by searching for it (JSON or CSV)', async () => {
+    const issueId = await start();
+    // As an automated step would: `secret` gets a value that no human step shows.
+    const row = await t.store.db
+      .selectFrom('issue')
+      .select('state')
+      .where('id', '=', issueId)
+      .executeTakeFirstOrThrow();
+    const state = JSON.parse(row.state);
+    state.data.secret = 's3';
+    await t.store.db
+      .updateTable('issue')
+      .set({ state: JSON.stringify(state) })
+      .where('id', '=', issueId)
+      .execute();
+
+    const probe = await t.app.inject({ url: `/api/issues?data=secret%3Ds3`, headers: alice });
+    expect(probe.statusCode, probe.body).toBe(200);
+    expect(probe.json().items).toEqual([]);
+    const csv = await t.app.inject({ url: `/api/issues.csv?data=secret%3Ds3`, headers: alice });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body).not.toContain(issueId);
+    // A shown item is still searchable, and the view still leaves the hidden one out.
+    const shown = await t.app.inject({ url: `/api/issues?data=amount%3D120`, headers: alice });
+    expect(shown.json().items.map((i: { id: string }) => i.id)).toContain(issueId);
+    const view = await t.app.inject({ url: `/api/issues/${issueId}`, headers: alice });
+    expect(view.json().data.secret).toBeUndefined();
+  });
+
   it('pages with cursors and refuses a forged one', async () => {
     for (let i = 0; i < 3; i++) await start({ title: `Page ${i}` });
     const first = await t.app.inject({ url: '/api/issues?limit=2', headers: alice });

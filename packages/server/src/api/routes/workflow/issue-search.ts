@@ -3,6 +3,7 @@ import type { Database } from '../../../store/schema.js';
 import type { Principal } from '../../auth/principal.js';
 import { BadRequest, NagareError } from '../../errors.js';
 import { appsSeenWhole } from './access.js';
+import { type AppModels, issueAccess } from './app-model.js';
 
 export interface IssueSearch {
   readonly appId?: string | undefined;
@@ -82,8 +83,12 @@ export async function searchIssues(
   principal: Principal,
   search: IssueSearch,
   maxRows: number,
+  models: AppModels,
 ) {
   const filters = dataFilters(search.data);
+  // A value can be searched for only where the issue view shows its item: otherwise the
+  // search itself would tell a hidden value (is there an issue whose q_secret is "x"?).
+  const searchable = filters.length === 0 ? undefined : await versionsShowing(db, principal, filters, models);
   const seen = await appsSeenWhole(db, principal);
   const starter = starterExpr(dialect);
   const me = principal.userId;
@@ -151,6 +156,10 @@ export async function searchIssues(
   for (const [field, value] of filters) {
     q = q.where(jsonText(dialect, sql.ref('issue.state'), ['data', field]), '=', value);
   }
+  if (searchable !== undefined) {
+    if (searchable.length === 0) return { rows: [], nextCursor: undefined };
+    q = q.where('issue.app_version_id', 'in', searchable);
+  }
   if (search.cursor !== undefined) {
     const [at, id] = decodeCursor(search.cursor);
     q = q.where((eb) =>
@@ -175,4 +184,25 @@ export async function searchIssues(
   const page = more ? rows.slice(0, maxRows) : rows;
   const last = page.at(-1);
   return { rows: page, nextCursor: more && last ? encodeCursor(last.started_at, last.id) : undefined };
+}
+
+/** The workspace's app versions whose issue view shows every filtered item. */
+async function versionsShowing(
+  db: Kysely<Database>,
+  principal: Principal,
+  filters: readonly [string, string][],
+  models: AppModels,
+): Promise<string[]> {
+  const versions = await db
+    .selectFrom('app_version')
+    .select('id')
+    .where('workspace_id', '=', principal.workspaceId)
+    .execute();
+  const out: string[] = [];
+  for (const { id } of versions) {
+    const shown = issueAccess(await models.load(id));
+    if (filters.every(([field]) => shown[field] !== undefined && shown[field]!.mode !== 'hidden'))
+      out.push(id);
+  }
+  return out;
 }

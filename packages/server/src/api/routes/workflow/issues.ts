@@ -106,6 +106,7 @@ export const issueRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> = 
         p,
         request.query,
         request.query.limit ?? 50,
+        ctx.models,
       );
       return {
         items: rows.map((r) =>
@@ -134,7 +135,7 @@ export const issueRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> = 
     },
     async (request, reply) => {
       const p = requirePrincipal(request);
-      const { rows } = await searchIssues(db, ctx.store.dialect, p, request.query, CSV_MAX_ROWS);
+      const { rows } = await searchIssues(db, ctx.store.dialect, p, request.query, CSV_MAX_ROWS, ctx.models);
       const header = [
         'id',
         'appId',
