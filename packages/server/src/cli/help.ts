@@ -5,6 +5,8 @@ Commands:
                           Migrate the database, then serve the web app and API
   migrate [--data-dir ./data]
                           Apply pending database migrations, then exit
+  create-admin --email <address> --name <name> [--workspace default]
+                          Create a workspace's first system administrator (password from NAGARE_ADMIN_PASSWORD)
   validate <file.bpmn>... Check BPMN files; prints file:line: severity CODE [elementId] message
   convert [--lenient] <in.bpmn> <out.bpmn>
                           Read a BPMN file and write it back normalized (nothing written on errors)

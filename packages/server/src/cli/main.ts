@@ -11,6 +11,7 @@ const commands: Readonly<Record<string, () => Promise<Command>>> = {
   migrate: async () => (await import('./commands/migrate.js')).migrate,
   validate: async () => (await import('./commands/validate.js')).validate,
   convert: async () => (await import('./commands/convert.js')).convert,
+  'create-admin': async () => (await import('./commands/create-admin.js')).createAdmin,
 };
 
 async function main(argv: readonly string[]): Promise<number> {
