@@ -450,6 +450,11 @@ export class Runtime {
     return Object.fromEntries(written.changed.map((key) => [key, written.values[key]]));
   }
 
+  /** A version's compiled process (compiled once per process and kept). */
+  compiledApp(versionId: string): Promise<CompiledApp> {
+    return this.#loadApp(versionId);
+  }
+
   /** What a version's BPMN says besides its process: lanes, data items, access matrix. */
   versionModel(versionId: string): Promise<VersionModel> {
     return this.#models.load(versionId);

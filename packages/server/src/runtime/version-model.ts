@@ -6,7 +6,11 @@
  */
 import {
   type AccessMatrix,
+  type BpmnDefinitions,
   type DataItemDef,
+  isModdleElement,
+  type ModdleElement,
+  many,
   parseBpmn,
   readAccessMatrix,
   readDataItems,
@@ -23,6 +27,8 @@ export interface VersionModel {
   /** Items with a field name and number; empty when the app declares none in that form. */
   readonly items: readonly DataItemDef[];
   readonly access: AccessMatrix;
+  /** Node id → the lane it is drawn in (who may start at a start event). */
+  readonly laneOf: ReadonlyMap<string, string>;
 }
 
 /** Version models by version id, each read once (loaded-once.ts). */
@@ -42,7 +48,24 @@ export class VersionModels extends LoadedOnce<VersionModel> {
         lanes: readLaneOperators(definitions).lanes,
         items,
         access: readAccessMatrix(definitions, items).matrix,
+        laneOf: lanesOfNodes(definitions),
       };
     });
   }
+}
+
+/** Node id → lane id, for every node a lane of the executable process refers to. */
+export function lanesOfNodes(definitions: BpmnDefinitions): Map<string, string> {
+  const out = new Map<string, string>();
+  const visit = (laneSet: ModdleElement | undefined): void => {
+    if (!laneSet) return;
+    for (const lane of many(laneSet, 'lanes')) {
+      for (const ref of many(lane, 'flowNodeRef')) out.set(String(ref.id), String(lane.id));
+      if (isModdleElement(lane.childLaneSet)) visit(lane.childLaneSet);
+    }
+  };
+  const processes = many(definitions, 'rootElements').filter((e) => e.$type === 'bpmn:Process');
+  const proc = processes.find((p) => p.isExecutable === true) ?? processes[0];
+  for (const laneSet of proc ? many(proc, 'laneSets') : []) visit(laneSet);
+  return out;
 }

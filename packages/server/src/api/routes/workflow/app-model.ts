@@ -1,19 +1,14 @@
 import {
   type AccessMatrix,
   type CompiledApp,
-  compile,
   type DataItemDef,
-  parseBpmn,
-  readAccessMatrix,
-  readDataItems,
   type StepAccess,
   stepAccess,
 } from '@nagare/engine';
-import type { Kysely } from 'kysely';
-import { type LaneOperators, readLaneOperators } from '../../../identity/operator-rules.js';
-import type { Database } from '../../../store/schema.js';
+import type { LaneOperators } from '../../../identity/operator-rules.js';
+import { RuntimeError } from '../../../runtime/errors.js';
+import type { Runtime } from '../../../runtime/runtime.js';
 import { NotFound } from '../../errors.js';
-import { lanesOfNodes } from './start-permission.js';
 
 /** One App version as the forms and views need it. */
 export interface AppModel {
@@ -27,51 +22,36 @@ export interface AppModel {
   readonly laneOf: ReadonlyMap<string, string>;
 }
 
-const MAX_CACHED = 200;
-
 /**
- * App versions parsed for the API (items, access matrix, compiled nodes). Versions are
- * immutable, so a cache by version id is safe on every node; it is bounded (oldest out).
+ * App versions as the forms and views need them: the runtime's compiled process and version
+ * model (each read once per version and kept there), in one shape.
  */
 export class AppModels {
-  readonly #db: Kysely<Database>;
-  readonly #cache = new Map<string, Promise<AppModel>>();
+  readonly #runtime: Runtime;
 
-  constructor(db: Kysely<Database>) {
-    this.#db = db;
+  constructor(runtime: Runtime) {
+    this.#runtime = runtime;
   }
 
-  load(versionId: string): Promise<AppModel> {
-    const cached = this.#cache.get(versionId);
-    if (cached) return cached;
-    const loading = this.#read(versionId);
-    loading.catch(() => this.#cache.delete(versionId));
-    this.#cache.set(versionId, loading);
-    if (this.#cache.size > MAX_CACHED) {
-      const oldest = this.#cache.keys().next().value;
-      if (oldest !== undefined) this.#cache.delete(oldest);
+  async load(versionId: string): Promise<AppModel> {
+    try {
+      const [model, app] = await Promise.all([
+        this.#runtime.versionModel(versionId),
+        this.#runtime.compiledApp(versionId),
+      ]);
+      return {
+        versionId,
+        app,
+        items: model.items,
+        matrix: model.access,
+        lanes: model.lanes,
+        laneOf: model.laneOf,
+      };
+    } catch (error) {
+      if (error instanceof RuntimeError && error.code === 'UNKNOWN_VERSION')
+        throw new NotFound('App version', versionId);
+      throw error;
     }
-    return loading;
-  }
-
-  async #read(versionId: string): Promise<AppModel> {
-    const row = await this.#db
-      .selectFrom('app_version')
-      .select('bpmn')
-      .where('id', '=', versionId)
-      .executeTakeFirst();
-    if (!row) throw new NotFound('App version', versionId);
-    const [{ definitions }, app] = await Promise.all([parseBpmn(row.bpmn), compile(row.bpmn)]);
-    const { items } = readDataItems(definitions);
-    const { matrix } = readAccessMatrix(definitions, items);
-    return {
-      versionId,
-      app,
-      items,
-      matrix,
-      lanes: readLaneOperators(definitions).lanes,
-      laneOf: lanesOfNodes(definitions),
-    };
   }
 }
 

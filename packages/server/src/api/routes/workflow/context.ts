@@ -22,5 +22,5 @@ export function workflowContext(
   files: FileStore,
   messageRatePerMinute = DEFAULT_MESSAGE_RATE_PER_MINUTE,
 ): WorkflowContext {
-  return { store, runtime, files, models: new AppModels(store.db), messageRatePerMinute };
+  return { store, runtime, files, models: new AppModels(runtime), messageRatePerMinute };
 }

@@ -1,4 +1,3 @@
-import { type BpmnDefinitions, isModdleElement, type ModdleElement, many } from '@nagare/engine';
 import type { Kysely } from 'kysely';
 import type { Directory } from '../../../identity/directory.js';
 import type { LaneOperators } from '../../../identity/operator-rules.js';
@@ -9,21 +8,6 @@ import type { Principal } from '../../auth/principal.js';
 import type { AppModel } from './app-model.js';
 
 /** Node id → the id of the lane it is drawn in (nested lanes: the innermost). */
-export function lanesOfNodes(definitions: BpmnDefinitions): Map<string, string> {
-  const out = new Map<string, string>();
-  const visit = (laneSet: ModdleElement | undefined): void => {
-    if (!laneSet) return;
-    for (const lane of many(laneSet, 'lanes')) {
-      for (const ref of many(lane, 'flowNodeRef')) out.set(String(ref.id), String(lane.id));
-      if (isModdleElement(lane.childLaneSet)) visit(lane.childLaneSet);
-    }
-  };
-  const processes = many(definitions, 'rootElements').filter((e) => e.$type === 'bpmn:Process');
-  const proc = processes.find((p) => p.isExecutable === true) ?? processes[0];
-  for (const laneSet of proc ? many(proc, 'laneSets') : []) visit(laneSet);
-  return out;
-}
-
 /**
  * Who may start an issue at a start event: the operators of the swimlane it is drawn in
  * (resolved over the workspace's people, the caller as the starter); anyone in the workspace
