@@ -85,6 +85,28 @@ export async function searchIssues(
   maxRows: number,
   models: AppModels,
 ) {
+  const q = await issueSearchQuery(db, dialect, principal, search, maxRows, models);
+  if (q === undefined) return { rows: [], nextCursor: undefined };
+  const rows = await q.execute();
+  const more = rows.length > maxRows;
+  const page = more ? rows.slice(0, maxRows) : rows;
+  const last = page.at(-1);
+  return { rows: page, nextCursor: more && last ? encodeCursor(last.started_at, last.id) : undefined };
+}
+
+/**
+ * The search as one query (up to `maxRows + 1` rows, in start order; the index
+ * `issue (workspace_id, started_at, id)`, migration 0011, serves the order), or undefined
+ * when no issue can match. Exported so a test can EXPLAIN it.
+ */
+export async function issueSearchQuery(
+  db: Kysely<Database>,
+  dialect: 'sqlite' | 'postgres',
+  principal: Principal,
+  search: IssueSearch,
+  maxRows: number,
+  models: AppModels,
+) {
   const filters = dataFilters(search.data);
   // A value can be searched for only where the issue view shows its item: otherwise the
   // search itself would tell a hidden value (is there an issue whose q_secret is "x"?).
@@ -157,7 +179,7 @@ export async function searchIssues(
     q = q.where(jsonText(dialect, sql.ref('issue.state'), ['data', field]), '=', value);
   }
   if (searchable !== undefined) {
-    if (searchable.length === 0) return { rows: [], nextCursor: undefined };
+    if (searchable.length === 0) return undefined;
     q = q.where('issue.app_version_id', 'in', searchable);
   }
   if (search.cursor !== undefined) {
@@ -175,15 +197,10 @@ export async function searchIssues(
     );
   }
   const direction = newest ? 'desc' : 'asc';
-  const rows = await q
+  return q
     .orderBy('issue.started_at', direction)
     .orderBy('issue.id', direction)
-    .limit(maxRows + 1)
-    .execute();
-  const more = rows.length > maxRows;
-  const page = more ? rows.slice(0, maxRows) : rows;
-  const last = page.at(-1);
-  return { rows: page, nextCursor: more && last ? encodeCursor(last.started_at, last.id) : undefined };
+    .limit(maxRows + 1);
 }
 
 /** The workspace's app versions whose issue view shows every filtered item. */
