@@ -389,11 +389,13 @@ function messageReceived(run: Run, state: IssueState, c: MessageReceived): Decid
   }
   const bad = badData(run.app, state, c.data);
   if (bad) return bad;
-  run.emit(
-    c.data
-      ? { type: 'MessageReceived', seq: found.seq, data: c.data }
-      : { type: 'MessageReceived', seq: found.seq },
-  );
+  run.emit({
+    type: 'MessageReceived',
+    seq: found.seq,
+    ...(c.data ? { data: c.data } : {}),
+    ...(c.by !== undefined ? { by: c.by } : {}),
+    ...(c.client !== undefined ? { client: c.client } : {}),
+  });
   resume(run, found);
   return undefined;
 }
@@ -426,11 +428,12 @@ function retryIncident(run: Run, state: IssueState, c: RetryIncident): DecideRes
     );
   const bad = badData(run.app, state, c.data);
   if (bad) return bad;
-  run.emit(
-    c.data
-      ? { type: 'IncidentResolved', seq: inc.seq, data: c.data }
-      : { type: 'IncidentResolved', seq: inc.seq },
-  );
+  run.emit({
+    type: 'IncidentResolved',
+    seq: inc.seq,
+    ...(c.data ? { data: c.data } : {}),
+    ...(c.by !== undefined ? { by: c.by } : {}),
+  });
   const t = run.d.tokens[inc.token];
   const node: CompiledNode | undefined = t ? run.app.nodes[t.node] : undefined;
   if (!t || !node) return undefined;

@@ -50,6 +50,10 @@ export interface MessageReceived {
   readonly node: string;
   readonly key?: string;
   readonly data?: DataValues;
+  /** Who delivered it (a user, or an API client's user), for the process log; absent: a key alone. */
+  readonly by?: string;
+  /** The OAuth client it came through, when it came with a token. */
+  readonly client?: string;
 }
 
 export interface CancelIssue {
@@ -63,6 +67,8 @@ export interface RetryIncident {
   readonly incident: number;
   /** Data to fix before retrying (e.g. the value an expression choked on). */
   readonly data?: DataValues;
+  /** Who retried it, for the process log. */
+  readonly by?: string;
 }
 
 export type Command =

@@ -75,7 +75,14 @@ export type HistoryEvent =
   | { readonly type: 'JobSucceeded'; readonly seq: number; readonly data?: DataValues }
   | { readonly type: 'JobFailed'; readonly seq: number; readonly code?: string; readonly message: string }
   | { readonly type: 'TimerFired'; readonly seq: number }
-  | { readonly type: 'MessageReceived'; readonly seq: number; readonly data?: DataValues }
+  | {
+      readonly type: 'MessageReceived';
+      readonly seq: number;
+      readonly data?: DataValues;
+      /** Who delivered it (MessageReceived.by), and through which OAuth client. */
+      readonly by?: string;
+      readonly client?: string;
+    }
   | { readonly type: 'WaitCancelled'; readonly seq: number; readonly reason: string }
   /** A boundary event triggered: interrupting moves `token` to it; non-interrupting creates `token` there. */
   | {
@@ -120,7 +127,13 @@ export type HistoryEvent =
       readonly code: string;
       readonly message: string;
     }
-  | { readonly type: 'IncidentResolved'; readonly seq: number; readonly data?: DataValues }
+  | {
+      readonly type: 'IncidentResolved';
+      readonly seq: number;
+      readonly data?: DataValues;
+      /** Who retried it (RetryIncident.by); absent when the step was left another way. */
+      readonly by?: string;
+    }
   | {
       readonly type: 'IssueEnded';
       readonly status: Exclude<IssueStatus, 'active'>;
