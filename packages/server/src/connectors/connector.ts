@@ -40,6 +40,10 @@ export interface JobIssue {
   readonly data: DataValues;
   /** The compiled app version the issue runs: data item definitions, steps. */
   readonly app: CompiledApp;
+  /** The Workspace's time zone (an IANA name such as `Asia/Tokyo`); absent: UTC. */
+  readonly timeZone?: string;
+  /** Who started the issue, when known (scripts' EL `processInstanceInitQuser…`). */
+  readonly starter?: { readonly id: string; readonly name: string | null; readonly email: string | null };
 }
 
 export type ConnectorResult =

@@ -714,6 +714,22 @@ export class Runtime {
       },
       loadIssue: async (issueId) => {
         const issue = await this.getIssue(issueId, { history: false });
+        const starterId = issue.state.starter;
+        const [workspace, starter] = await Promise.all([
+          db
+            .selectFrom('workspace')
+            .select('time_zone')
+            .where('id', '=', issue.workspaceId)
+            .executeTakeFirst(),
+          starterId === undefined
+            ? undefined
+            : db
+                .selectFrom('workspace_user')
+                .select(['name', 'email'])
+                .where('workspace_id', '=', issue.workspaceId)
+                .where('id', '=', starterId)
+                .executeTakeFirst(),
+        ]);
         return {
           id: issue.id,
           workspaceId: issue.workspaceId,
@@ -723,6 +739,10 @@ export class Runtime {
           startedAt: issue.startedAt,
           data: issue.state.data,
           app: await this.#apps.load(issue.appVersionId),
+          ...(workspace ? { timeZone: workspace.time_zone } : {}),
+          ...(starterId === undefined
+            ? {}
+            : { starter: { id: starterId, name: starter?.name ?? null, email: starter?.email ?? null } }),
         };
       },
       attachEager: (sink) => {
