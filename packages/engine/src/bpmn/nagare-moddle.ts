@@ -514,6 +514,16 @@ export const nagareModdleDescriptor = {
           isAttr: true,
         },
         {
+          name: 'pollInterval',
+          type: 'String',
+          isAttr: true,
+        },
+        {
+          name: 'key',
+          type: 'String',
+          isAttr: true,
+        },
+        {
           name: 'configs',
           type: 'Config',
           isMany: true,

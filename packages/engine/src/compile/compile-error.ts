@@ -20,6 +20,7 @@ export const CompileCodes = {
   BadDeadline: 'BAD_DEADLINE',
   BadLink: 'BAD_LINK',
   BadInitialValue: 'BAD_INITIAL_VALUE',
+  BadAddonStart: 'BAD_ADDON_START',
 } as const;
 
 /** Thrown by `compile` with every problem found, each naming its element. */

@@ -7,6 +7,7 @@
 import type { ParseBpmnOptions } from '../bpmn/guard.js';
 import type { DataItemType, DataItemTypes } from '../expr/feel-values.js';
 import type {
+  AddonStartSpec,
   AutomationSpec,
   ButtonSpec,
   CompiledApp,
@@ -23,6 +24,7 @@ import type {
   TimerStartSpec,
 } from '../model/compiled-app.js';
 import { dataItemType, typedInitialValue } from '../model/data-values.js';
+import { durationBoundsMs, parseIsoDuration } from '../time/duration.js';
 import { parseTimerDefinition, type TimerKind } from '../time/timer-definition.js';
 import { CompileCodes as C, CompileError } from './compile-error.js';
 import { conditionRowsFeel } from './condition-rows.js';
@@ -223,6 +225,7 @@ export function compileDefinitions(definitions: ModdleLike): CompiledApp {
   const startEvents: string[] = [];
   const timerStarts: TimerStartSpec[] = [];
   const messageStarts: MessageStartSpec[] = [];
+  const addonStarts: AddonStartSpec[] = [];
   const linkThrows: { id: string; name: string; parent: string | null }[] = [];
   const linkCatches: { id: string; name: string; parent: string | null }[] = [];
 
@@ -343,13 +346,31 @@ export function compileDefinitions(definitions: ModdleLike): CompiledApp {
       const isUpdateData = automation?.type === 'updateData';
       switch (t) {
         case 'bpmn:StartEvent': {
-          let trigger: 'none' | 'timer' | 'message' = 'none';
+          let trigger: 'none' | 'timer' | 'message' | 'addon' = 'none';
           if (defType === 'bpmn:TimerEventDefinition' || ext(el, 'nagare:Schedules')) trigger = 'timer';
           else if (defType === 'bpmn:MessageEventDefinition' || ext(el, 'nagare:MessageKey'))
             trigger = 'message';
           else if (defType) {
             problem(C.UnsupportedEvent, `start event with ${defType} is not run`, el);
             continue;
+          }
+          // A start event's add-on: polled or webhook on a plain start, listed on a timer's firings.
+          let startAddon: AutomationSpec | undefined;
+          if (automation) {
+            if (str(automation.type) !== 'addon' || !str(automation.addon)) {
+              problem(
+                C.BadAddonStart,
+                'a start event\'s nagare:automation must be type="addon" with addon="id" or "id@version"',
+                el,
+              );
+              continue;
+            }
+            if (trigger === 'message') {
+              problem(C.BadAddonStart, 'a message start event cannot carry an add-on', el);
+              continue;
+            }
+            startAddon = automationOf(el, 'addon');
+            if (trigger === 'none') trigger = 'addon';
           }
           if (parent !== null && trigger !== 'none') {
             problem(C.BadSubProcess, 'a start event inside a sub-process must be a plain start event', el);
@@ -384,15 +405,29 @@ export function compileDefinitions(definitions: ModdleLike): CompiledApp {
               if (spec.schedules.length === 0 && !spec.timer) {
                 problem(C.BadTimer, 'a timer start event needs nagare:schedules or a timer definition', el);
               }
+              if (startAddon) spec.automation = startAddon;
               timerStarts.push(spec);
             } else if (trigger === 'message') {
               const mk = ext(el, 'nagare:MessageKey');
               const spec: Mutable<MessageStartSpec> = { node: id, channel: str(mk?.channel) ?? 'http' };
               if (str(mk?.key)) spec.key = str(mk?.key);
               messageStarts.push(spec);
+            } else if (trigger === 'addon' && startAddon) {
+              const interval = str(automation?.pollInterval) ?? 'PT5M';
+              const parsed = parseIsoDuration(interval);
+              if (!parsed.ok) problem(C.BadAddonStart, `pollInterval: ${parsed.error}`, el);
+              else if (durationBoundsMs(parsed.value).min < 60_000)
+                problem(C.BadAddonStart, `pollInterval "${interval}" is shorter than one minute`, el);
+              addonStarts.push({ node: id, automation: startAddon, pollInterval: interval });
             }
           }
-          nodes[id] = { ...base, ...named, kind: 'start', trigger };
+          nodes[id] = {
+            ...base,
+            ...named,
+            kind: 'start',
+            trigger,
+            ...(startAddon ? { automation: startAddon } : {}),
+          };
           break;
         }
         case 'bpmn:EndEvent': {
@@ -847,6 +882,7 @@ export function compileDefinitions(definitions: ModdleLike): CompiledApp {
     startEvents,
     timerStarts,
     messageStarts,
+    addonStarts,
     inclusiveReach: {},
     warnings,
   };

@@ -100,7 +100,10 @@ interface NodeBase {
 
 export interface StartNode extends NodeBase {
   readonly kind: 'start';
-  readonly trigger: 'none' | 'timer' | 'message';
+  /** `addon`: a plain start event whose add-on starts the issues (polled, or called by a webhook). */
+  readonly trigger: 'none' | 'timer' | 'message' | 'addon';
+  /** A start event's add-on (`nagare:automation type="addon"`), on `addon` and `timer` starts. */
+  readonly automation?: AutomationSpec;
 }
 export interface EndNode extends NodeBase {
   readonly kind: 'end';
@@ -207,6 +210,24 @@ export interface TimerStartSpec {
   readonly schedules: readonly Readonly<Record<string, string | number | undefined>>[];
   /** A standard `bpmn:timerEventDefinition` (cycle/date) when no nagare schedules are given. */
   readonly timer?: { readonly kind: 'duration' | 'date' | 'cycle'; readonly value: string };
+  /**
+   * A timer start event carrying an add-on (`START_EVENT_TIMER`, or a polling `START_EVENT`
+   * add-on polled on this schedule): at each firing the add-on's `list()` names the issues.
+   */
+  readonly automation?: AutomationSpec;
+}
+
+/**
+ * A plain start event carrying an add-on (`<nagare:automation type="addon" addon="id[@version]">`):
+ * a polling add-on (`START_EVENT`) is polled every `pollInterval`; a webhook add-on
+ * (`START_EVENT_WEBHOOK`) is called by its HTTP endpoint. Which one it is, the server learns from
+ * the add-on itself.
+ */
+export interface AddonStartSpec {
+  readonly node: string;
+  readonly automation: AutomationSpec;
+  /** ISO 8601 duration of at least one minute (`nagare:automation pollInterval`); default `PT5M`. */
+  readonly pollInterval: string;
 }
 
 export interface MessageStartSpec {
@@ -230,6 +251,8 @@ export interface CompiledApp {
   readonly defaultStart?: string;
   readonly timerStarts: readonly TimerStartSpec[];
   readonly messageStarts: readonly MessageStartSpec[];
+  /** Plain start events with an add-on (a timer start's add-on is on its `TimerStartSpec`). */
+  readonly addonStarts: readonly AddonStartSpec[];
   /**
    * For each inclusive join: for each incoming flow, the nodes from which a token can still
    * reach that flow without passing the join. A join fires when no token sits on such a node

@@ -52,7 +52,12 @@ export const AppIdParams = Type.Object({ appId: Id });
 export const StartEvent = Type.Object({
   node: Type.String(),
   name: Nullable(Type.String()),
-  trigger: Type.Union([Type.Literal('none'), Type.Literal('message'), Type.Literal('timer')]),
+  trigger: Type.Union([
+    Type.Literal('none'),
+    Type.Literal('message'),
+    Type.Literal('timer'),
+    Type.Literal('addon'),
+  ]),
 });
 
 export const App = Type.Object(
