@@ -120,8 +120,12 @@ export function deriveEntries(
           return;
         case 'MessageReceived': {
           const step = waitNode.get(event.seq);
-          push('message-received', { step });
-          edit(event.data, step, undefined);
+          push('message-received', {
+            step,
+            actor: event.by,
+            detail: event.client === undefined ? undefined : `client ${event.client}`,
+          });
+          edit(event.data, step, event.by);
           return;
         }
         case 'IncidentRaised':
@@ -130,8 +134,8 @@ export function deriveEntries(
           return;
         case 'IncidentResolved': {
           const step = waitNode.get(event.seq);
-          push('incident-resolved', { step });
-          edit(event.data, step, undefined);
+          push('incident-resolved', { step, actor: event.by });
+          edit(event.data, step, event.by);
           return;
         }
         case 'IssueEnded':

@@ -466,6 +466,9 @@ export class Runtime {
     node: string;
     key?: string;
     data?: DataValues;
+    /** Who delivered it (a user, or an API client's user) and through which OAuth client: the history keeps both. */
+    by?: string;
+    client?: string;
   }): Promise<CommandOutcome> {
     return this.submit(
       input.issueId,
@@ -474,6 +477,8 @@ export class Runtime {
         node: input.node,
         ...(input.key === undefined ? {} : { key: input.key }),
         ...(input.data ? { data: input.data } : {}),
+        ...(input.by === undefined ? {} : { by: input.by }),
+        ...(input.client === undefined ? {} : { client: input.client }),
       },
       input.workspaceId,
     );
@@ -487,14 +492,19 @@ export class Runtime {
     return this.submit(issueId, { type: 'CancelIssue', ...cancel }, workspaceId);
   }
 
-  /** An administrator's retry of an incident (by its seq), optionally fixing data first. */
+  /** An administrator's retry of an incident (by its seq), optionally fixing data first; `by`: who (in the history). */
   retryIncident(
     issueId: string,
     incident: number,
     data?: DataValues,
     workspaceId?: string,
+    by?: string,
   ): Promise<CommandOutcome> {
-    return this.submit(issueId, { type: 'RetryIncident', incident, ...(data ? { data } : {}) }, workspaceId);
+    return this.submit(
+      issueId,
+      { type: 'RetryIncident', incident, ...(data ? { data } : {}), ...(by === undefined ? {} : { by }) },
+      workspaceId,
+    );
   }
 
   /** Any command on an existing issue. Worker results go through workers (they carry the lease). */

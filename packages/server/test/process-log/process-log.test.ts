@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createConnectorRegistry } from '../../src/connectors/connector.js';
 import { deriveEntries } from '../../src/process-log/derive-entries.js';
 import { ProcessLog } from '../../src/process-log/process-log.js';
 import { processLogCsv } from '../../src/process-log/process-log-csv.js';
 import { ProcessLogError } from '../../src/process-log/process-log-error.js';
+import { ControlledConnector } from '../support/controlled-connector.js';
 import { describeEachDialect } from '../support/dialects.js';
-import { bpmn, flows, openRuntime, T0, type TestRuntime } from '../support/runtime.js';
+import { automated, bpmn, flows, openRuntime, T0, type TestRuntime } from '../support/runtime.js';
 
 /** start → update data (amount = 42) → review (writes amount, note) → end. */
 const APP = bpmn(
@@ -130,6 +132,68 @@ describeEachDialect('process log', ({ config }) => {
       actor: 'carol',
       detail: 'cancelled: duplicate',
     });
+  });
+
+  it('names who delivered a message (and through which OAuth client) and who retried an incident', async () => {
+    const waits = bpmn(
+      `<bpmn:startEvent id="start"/>
+       <bpmn:receiveTask id="wait"><bpmn:extensionElements><nagare:messageKey key="paid"/></bpmn:extensionElements></bpmn:receiveTask>
+       <bpmn:endEvent id="end"/>${flows('start>wait', 'wait>end')}`,
+      { items: '<nagare:dataItem fieldName="amount" type="numeric"/>' },
+    );
+    const { appId } = await t.runtime.deploy({ bpmn: waits });
+    const { issueId } = await t.runtime.startIssue({ appId, by: 'ann' });
+
+    // when
+    await t.runtime.deliverMessage({
+      issueId,
+      node: 'wait',
+      key: 'paid',
+      data: { amount: 7 },
+      by: 'erp-bot',
+      client: 'erp',
+    });
+
+    // then
+    const { entries } = await log.query('default', { issueId });
+    expect(entries.find((e) => e.kind === 'message-received')).toMatchObject({
+      step: 'wait',
+      actor: 'erp-bot',
+      detail: 'client erp',
+    });
+    expect(entries.find((e) => e.kind === 'data-edited' && e.step === 'wait')).toMatchObject({
+      actor: 'erp-bot',
+      changes: [{ field: 'amount', before: null, after: 7 }],
+    });
+  });
+
+  it('names who retried an incident (and whose data fix it was)', async () => {
+    const connector = new ControlledConnector();
+    connector.outcome = () => ({ ok: false, error: { code: 'DOWN', message: 'down' }, retryable: true });
+    const own = await openRuntime(config(), { connectors: createConnectorRegistry([connector]) });
+    try {
+      const { appId } = await own.runtime.deploy({ bpmn: automated('test', {}, 1) });
+      const { issueId } = await own.runtime.startIssue({ appId });
+      await own.runtime.createWorker().runOnce();
+      const [incident] = await own.runtime.listIncidents({ issueId });
+      expect(incident?.code).toBe('JOB_FAILED');
+
+      // when
+      await own.runtime.retryIncident(issueId, incident!.seq, { status: 3 }, undefined, 'admin-1');
+
+      // then
+      const { entries } = await new ProcessLog(own.store).query('default', { issueId });
+      expect(entries.find((e) => e.kind === 'incident-resolved')).toMatchObject({
+        step: 'call',
+        actor: 'admin-1',
+      });
+      expect(entries.find((e) => e.kind === 'data-edited' && e.step === 'call')).toMatchObject({
+        actor: 'admin-1',
+        changes: [{ field: 'status', before: null, after: 3 }],
+      });
+    } finally {
+      await own.close();
+    }
   });
 
   it('refuses a window with more issues than one request reads', async () => {
