@@ -7,6 +7,7 @@
  * date conversion, and they sort correctly as strings. JSON columns are text.
  */
 import type { Generated } from 'kysely';
+import type { AddonStartTables } from './schema/addon-starts.js';
 import type { AddonTables } from './schema/addons.js';
 import type { AuthorizationTables } from './schema/authorization.js';
 import type { DataTables } from './schema/data.js';
@@ -148,6 +149,8 @@ export interface TimerStartTable {
   fired: Generated<number>;
   locked_by: string | null;
   locked_until: string | null;
+  /** Why the last round of the start event's add-on failed; null after one that succeeded (0012). */
+  last_error: Generated<string | null>;
 }
 
 /** One candidate of an offered task (migration 0008). */
@@ -185,7 +188,8 @@ export interface TaskEventTable {
 }
 
 export interface Database
-  extends AddonTables,
+  extends AddonStartTables,
+    AddonTables,
     AuthorizationTables,
     DataTables,
     IdentityTables,
