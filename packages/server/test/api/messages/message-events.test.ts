@@ -209,9 +209,35 @@ describe('HTTP message catch', () => {
     const after = await t.runtime.getIssue(issueId);
     expect(after.status).toBe('completed');
     expect(after.state.data.amount).toBe(99);
+    // Delivered by the key alone: the history names no one.
+    const received = after.history.find((e) => e.type === 'MessageReceived');
+    expect(received).toMatchObject({ type: 'MessageReceived', data: { amount: 99 } });
+    expect(received).not.toHaveProperty('by');
     expect(
       code(await t.app.inject({ method: 'POST', url: catchUrl(), payload: { issueId, key: 'paykey' } })),
     ).toBe('NAGARE_CONFLICT');
+  });
+
+  it('a signed-in caller who delivers a message is named in the history (MessageReceived.by)', async () => {
+    const issueId = (
+      await t.app.inject({ method: 'POST', url: startUrl(), payload: { key: 's3cret', title: 'Signed' } })
+    ).body;
+    const [task] = await t.runtime.listTasks({ issueId });
+    await t.runtime.completeTask({ taskId: task!.id, operator: task!.assignee ?? t.ws.users.alice!.id });
+
+    // when
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: catchUrl(),
+      headers: alice,
+      payload: { issueId, key: 'paykey', amount: 5 },
+    });
+
+    // then
+    expect(ok.statusCode, ok.body).toBe(204);
+    const received = (await t.runtime.getIssue(issueId)).history.find((e) => e.type === 'MessageReceived');
+    expect(received).toMatchObject({ by: t.ws.users.alice!.id });
+    expect(received).not.toHaveProperty('client');
   });
 });
 

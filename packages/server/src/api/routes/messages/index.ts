@@ -220,6 +220,10 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> 
           node: request.params.node,
           ...(expected === undefined ? {} : { key: expected }),
           data,
+          // Who delivered it, for the history: the signed-in user (an API client's own user for
+          // client credentials) and the OAuth client; a delivery by key alone names no one.
+          ...(request.principal ? { by: request.principal.userId } : {}),
+          ...(request.principal?.clientId === undefined ? {} : { client: request.principal.clientId }),
         });
         return reply.status(204).send(null);
       } catch (error) {
