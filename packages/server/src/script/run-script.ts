@@ -102,6 +102,8 @@ export interface ScriptRun {
   readonly httpLimit?: number;
   readonly limits?: Partial<SandboxLimits>;
   readonly signal?: AbortSignal;
+  /** A start-event add-on's `engine.isProcessStarted(id)`: whether its start event started an issue for `id`. */
+  readonly processStarted?: (id: string) => Promise<boolean>;
 }
 
 export type ScriptOutcome =
@@ -113,6 +115,8 @@ export type ScriptOutcome =
       /** What the entry returned (`false`: an add-on still in progress). */
       readonly returned: unknown;
       readonly requests: number;
+      /** `engine.setStartProcess(true)` was called (a webhook add-on starts an issue). */
+      readonly startProcess: boolean;
     }
   | { readonly ok: false; readonly code: string; readonly message: string; readonly logs: readonly string[] };
 
@@ -131,6 +135,7 @@ export async function runScript(run: ScriptRun): Promise<ScriptOutcome> {
     httpLimit,
     process: { id: run.issueId, modelId: run.appId, seq: null, debug: run.debug, title: null },
     temporaryData: run.temporaryData ?? null,
+    startedByHost: run.processStarted !== undefined,
     items: run.items,
     configs: run.configs,
   };
@@ -166,6 +171,10 @@ export async function runScript(run: ScriptRun): Promise<ScriptOutcome> {
         await run.mailer(arg as ScriptMail, `<${run.idempotencyKey}.${mails}@nagare.invalid>`);
         return { ok: true, value: null };
       }
+      case 'processStarted': {
+        if (!run.processStarted) return { ok: true, value: false };
+        return { ok: true, value: await run.processStarted(String((arg as { id?: unknown })?.id ?? '')) };
+      }
       default:
         return { ok: false, error: `${op} is not available to scripts on this server` };
     }
@@ -192,6 +201,7 @@ export async function runScript(run: ScriptRun): Promise<ScriptOutcome> {
     logs: string[];
     temporaryData: string | null;
     requests: number;
+    startProcess?: boolean;
   };
   return {
     ok: true,
@@ -200,6 +210,7 @@ export async function runScript(run: ScriptRun): Promise<ScriptOutcome> {
     temporaryData: out.temporaryData,
     returned: answer.returned,
     requests,
+    startProcess: out.startProcess === true,
   };
 }
 

@@ -68,11 +68,13 @@ const __nagare = {
     const input = JSON.parse(json);
     __state.tz = input.timezoneOffsetMinutes;
     __state.tzId = input.timezoneId === undefined ? null : input.timezoneId;
+    __state.zone = input.timezone === undefined || input.timezone === null ? null : input.timezone;
     __state.http.limit = input.httpLimit;
     __state.process = input.process;
     const fixed = input.now;
     __state.now = () => (fixed === undefined ? Date.now() : fixed);
     __state.temp = input.temporaryData === undefined ? null : input.temporaryData;
+    __state.startedByHost = input.startedByHost === true;
     for (const d of input.items) {
       const def = new DataDefinition(d.name, d.number, d.varName, d.type);
       for (const c of d.columns || []) def.addSubDataDefinition(c.label, c.varName, c.type);
@@ -94,7 +96,38 @@ const __nagare = {
       const def = __defOf(n);
       writes.push({ number: def.__number, varName: def.__varName, value: __encodeValue(__state.values.get(n)) });
     }
-    return JSON.stringify({ writes, logs: __state.logs, temporaryData: __state.temp, requests: __state.http.count });
+    return JSON.stringify({ writes, logs: __state.logs, temporaryData: __state.temp, requests: __state.http.count, startProcess: __state.startProcess });
+  },
+  /** A start-event add-on's list() answer, each item's values tagged as writes are ({ key: { t, v } }), plus its id as text. */
+  items(list) {
+    if (list === null || list === undefined) return [];
+    if (typeof list !== 'object' || typeof list.length !== 'number') throw new Error('list() must return an array of items, got ' + typeof list);
+    return Array.from(list).map((item, i) => {
+      if (item === null || typeof item !== 'object') throw new Error('list() item ' + i + ' is not an object');
+      const values = {};
+      const bad = {};
+      for (const k of Object.keys(item)) {
+        try {
+          values[k] = item[k] instanceof Timestamp ? { t: 'datetime', v: new Date(item[k].getTime()).toISOString() } : __encodeValue(item[k]);
+        } catch (e) {
+          bad[k] = String(e && e.message ? e.message : e);
+        }
+      }
+      const id = item.id;
+      const text = id === null || id === undefined ? null : id instanceof ItemView ? id.getValue() : typeof id === 'object' && typeof id.getId === 'function' ? String(id.getId()) : String(id);
+      return { id: text, at: item.timestamp && typeof item.timestamp.getTime === 'function' ? item.timestamp.getTime() : null, values, bad };
+    });
+  },
+  /** A webhook request's headers as the product's HttpHeaders (names any case). */
+  headers(pairs) {
+    const map = new Map();
+    for (const [k, v] of pairs) { const key = String(k).toLowerCase(); map.set(key, (map.get(key) || []).concat([String(v)])); }
+    return {
+      getFirst: (k) => { const v = map.get(String(k).toLowerCase()); return v ? v[0] : null; },
+      get: (k) => { const v = map.get(String(k).toLowerCase()); return v ? new ArrayList(v) : null; },
+      keySet: () => new ArrayList([...map.keys()]),
+      containsKey: (k) => map.has(String(k).toLowerCase()),
+    };
   },
 };
 `;
