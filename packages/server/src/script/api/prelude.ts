@@ -68,7 +68,6 @@ const __nagare = {
     const input = JSON.parse(json);
     __state.tz = input.timezoneOffsetMinutes;
     __state.tzId = input.timezoneId === undefined ? null : input.timezoneId;
-    __state.zone = input.timezone === undefined || input.timezone === null ? null : input.timezone;
     __state.http.limit = input.httpLimit;
     __state.process = input.process;
     const fixed = input.now;
