@@ -15,7 +15,6 @@ import {
   CompileError,
   compile,
   type DataValues,
-  normalizeValue,
   stepAccess,
   type TimerStartSpec,
 } from '@nagare/engine';
@@ -51,6 +50,7 @@ import {
   listTasks,
   type MoveContext,
   reassignTask,
+  refuseCompletion,
   setTaskFlags,
   type TaskFilter,
   type TaskPage,
@@ -123,8 +123,14 @@ export interface CompleteInput {
   readonly workspaceId?: string;
   readonly taskId: string;
   readonly operator: string;
+  /**
+   * The form's values: given (even `{}`), they are checked as the step's form submission —
+   * access, item rules and required items (INVALID_DATA); absent, nothing is written or checked.
+   */
   readonly data?: DataValues;
   readonly button?: string;
+  /** Uploaded files (FileStore refs) appended to their file items, after `data`'s value or the issue's. */
+  readonly files?: Readonly<Record<string, readonly unknown[]>>;
 }
 
 /** Who moves which task, in which workspace (default the default one). */
@@ -394,8 +400,8 @@ export class Runtime {
     }
     const workspaceId = input.workspaceId ?? DEFAULT_WORKSPACE;
     const data =
-      input.data && Object.keys(input.data).length > 0
-        ? await this.#taskWrite(input.taskId, parts[0]!, workspaceId, input.data)
+      input.data !== undefined || input.files !== undefined
+        ? await this.#taskWrite(input, parts[0]!, workspaceId)
         : undefined;
     return this.#command({
       kind: 'command',
@@ -405,7 +411,7 @@ export class Runtime {
         type: 'CompleteTask',
         seq,
         operator: input.operator,
-        ...(data ? { data } : {}),
+        ...(data && Object.keys(data).length > 0 ? { data } : {}),
         ...(input.button ? { button: input.button } : {}),
       },
       task: { id: input.taskId, team: parts.length === 3 },
@@ -413,39 +419,39 @@ export class Runtime {
   }
 
   /**
-   * A task's data, as the step's access allows (issue 5): writes to hidden, read-only,
-   * computed or undeclared items are refused (INVALID_DATA, each problem naming its item) and
-   * required items must have a value. Values sent back unchanged are not writes (a form posts
-   * what it shows). An app without numbered data item definitions is checked by the engine
-   * against its item types only.
+   * A task's data, as the step's access allows (issue 5), checked here only (the API's finish
+   * route leaves it to this): first the task must be open and the operator's (TASK_NOT_OPEN,
+   * NOT_YOUR_TASK — so nobody else learns anything about the form), then writes to hidden,
+   * read-only, computed or undeclared items are refused (INVALID_DATA, each problem naming its
+   * item) and required items must have a value. Read-only and computed values sent back
+   * unchanged are not writes (a form posts what it shows); a hidden item is refused whatever
+   * its value, so a guess cannot be confirmed. Files are appended to their items. An app
+   * without numbered data item definitions is checked by the engine against its item types only.
    */
-  async #taskWrite(
-    taskId: string,
-    issueId: string,
-    workspaceId: string,
-    data: DataValues,
-  ): Promise<DataValues> {
-    const issue = await this.getIssue(issueId, { history: false, workspaceId });
-    const model = await this.#models.load(issue.appVersionId);
-    if (model.items.length === 0) return data;
-    const task = await getTask(this.store.db, workspaceId, taskId);
+  async #taskWrite(input: CompleteInput, issueId: string, workspaceId: string): Promise<DataValues> {
+    const [issueRead, taskRead] = await Promise.allSettled([
+      this.getIssue(issueId, { history: false, workspaceId }),
+      getTask(this.store.db, workspaceId, input.taskId),
+    ]);
+    if (issueRead.status === 'rejected') throw issueRead.reason;
+    if (taskRead.status === 'rejected') throw taskRead.reason;
+    const issue = issueRead.value;
+    const task = taskRead.value;
+    refuseCompletion(task, input.operator);
     const current = issue.state.data;
-    const byName = new Map(model.items.map((item) => [item.fieldName, item]));
-    const incoming: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(data)) {
-      const item = byName.get(key);
-      const same =
-        item !== undefined &&
-        JSON.stringify(normalizeValue(item, value) ?? null) ===
-          JSON.stringify(normalizeValue(item, current[key]) ?? null);
-      if (!same) incoming[key] = value;
+    const incoming: Record<string, unknown> = { ...(input.data ?? {}) };
+    for (const [field, refs] of Object.entries(input.files ?? {})) {
+      const base = Object.hasOwn(incoming, field) ? incoming[field] : current[field];
+      incoming[field] = [...(Array.isArray(base) ? base : []), ...refs];
     }
+    const model = await this.#models.load(issue.appVersionId);
+    if (model.items.length === 0) return incoming;
     const written = applyWrite(model.items, current, incoming, stepAccess(model.access, task.node), {
       finish: true,
     });
     if (!written.ok) {
       const what = written.errors.map((e) => e.message).join('; ');
-      throw new RuntimeError('INVALID_DATA', `task ${taskId}: ${what}`, { details: written.errors });
+      throw new RuntimeError('INVALID_DATA', `task ${input.taskId}: ${what}`, { details: written.errors });
     }
     return Object.fromEntries(written.changed.map((key) => [key, written.values[key]]));
   }

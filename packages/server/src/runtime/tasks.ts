@@ -202,7 +202,28 @@ export async function isCandidate(db: Kysely<Database>, task: TaskView, userId: 
 
 function openOrRefuse(task: TaskView): void {
   if (task.status !== 'offered' && task.status !== 'allocated') {
-    throw new RuntimeError('TASK_NOT_OPEN', `task ${task.id} is ${task.status}`);
+    throw new RuntimeError('TASK_NOT_OPEN', `task ${task.id} is ${task.status}`, {
+      details: { status: task.status },
+    });
+  }
+}
+
+/**
+ * Refuses, before its data is looked at, a completion `userId` cannot make: the task is done or
+ * cancelled (TASK_NOT_OPEN, `details.status`), or it is neither allocated to them nor offered to
+ * them (NOT_YOUR_TASK). The batch checks the holder again in the completion's own write.
+ */
+export function refuseCompletion(task: TaskView, userId: string): void {
+  openOrRefuse(task);
+  const mine =
+    task.status === 'allocated'
+      ? task.assignee === userId
+      : task.candidates === null || task.candidates.includes(userId);
+  if (!mine) {
+    throw new RuntimeError(
+      'NOT_YOUR_TASK',
+      `task ${task.id} is not ${userId}'s: only its assignee or, while it is offered, a candidate may complete it`,
+    );
   }
 }
 

@@ -31,7 +31,7 @@ async function refusal(p: Promise<unknown>): Promise<{ code: string; items: stri
     await p;
   } catch (error) {
     const e = error as RuntimeError;
-    const details = (e.details ?? []) as { fieldName: string; code: string }[];
+    const details = (Array.isArray(e.details) ? e.details : []) as { fieldName: string; code: string }[];
     return { code: e.code, items: details.map((d) => `${d.fieldName}:${d.code}`) };
   }
   return { code: 'resolved', items: [] };
@@ -66,15 +66,65 @@ describeEachDialect("a task writes only what its step's access allows", ({ confi
       });
       expect((await t.runtime.getIssue(issueId)).version).toBe(1);
 
-      // Read-only and hidden values sent back unchanged are not writes.
+      // A hidden item is refused even with its current value: a right guess must not pass
+      // where a wrong one is refused (that would tell the hidden value).
+      expect(await complete({ q_amount: 5, q_secret: 's3' })).toEqual({
+        code: 'INVALID_DATA',
+        items: ['q_secret:HIDDEN'],
+      });
+      // Data given, even none, is a form submission: required items must have a value.
+      expect(await complete({})).toEqual({ code: 'INVALID_DATA', items: ['q_amount:REQUIRED'] });
+      expect((await t.runtime.getIssue(issueId)).version).toBe(1);
+
+      // Read-only values sent back unchanged are not writes.
       const done = await t.runtime.completeTask({
         taskId: task!.id,
         operator: 'ann',
-        data: { q_title: 'Trip', q_secret: 's3', q_amount: '12' },
+        data: { q_title: 'Trip', q_amount: '12' },
       });
       expect(done.state.status).toBe('completed');
       expect(done.state.data).toMatchObject({ q_title: 'Trip', q_secret: 's3' });
       expect(Number(done.state.data.q_amount)).toBe(12);
+
+      // Once done, data is not looked at: the task is not open.
+      expect((await complete({ q_secret: 'x' })).code).toBe('TASK_NOT_OPEN');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("someone else's completion is refused as NOT_YOUR_TASK before the data is looked at; files are appended to their item", async () => {
+    const files = APP.replace(
+      '<nagare:dataItem number="3" fieldName="q_secret" name="Secret" type="string" />',
+      '<nagare:dataItem number="3" fieldName="q_secret" name="Secret" type="string" /><nagare:dataItem number="4" fieldName="q_files" name="Files" type="file" />',
+    ).replace(
+      '<nagare:access item="q_amount" mode="write" required="true" />',
+      '<nagare:access item="q_amount" mode="write" required="true" /><nagare:access item="q_files" mode="write" />',
+    );
+    const t = await openRuntime(config(), { operators: () => ['ann'] });
+    try {
+      const { appId } = await t.runtime.deploy({ bpmn: files });
+      const a = { id: 'f1', name: 'a.txt', contentType: 'text/plain', size: 1 };
+      const b = { id: 'f2', name: 'b.txt', contentType: 'text/plain', size: 2 };
+      const { issueId } = await t.runtime.startIssue({ appId, data: { q_files: [a] } });
+      const [task] = await t.runtime.listTasks({ issueId });
+      expect(task?.assignee).toBe('ann');
+
+      // when: bob sends data that would be refused anyway
+      const bob = await refusal(
+        t.runtime.completeTask({ taskId: task!.id, operator: 'bob', data: { q_secret: 'x' } }),
+      );
+
+      // then: he learns only that it is not his
+      expect(bob).toEqual({ code: 'NOT_YOUR_TASK', items: [] });
+
+      const done = await t.runtime.completeTask({
+        taskId: task!.id,
+        operator: 'ann',
+        data: { q_amount: 1 },
+        files: { q_files: [b] },
+      });
+      expect(done.state.data.q_files).toEqual([a, b]);
     } finally {
       await t.close();
     }
