@@ -2,7 +2,7 @@
  * Apps and their versions in the store: the lists, and what releasing a version writes (the
  * release itself and its Timer Starts). Deploying (compile, then store) stays in runtime.ts.
  */
-import type { CompiledApp } from '@nagare/engine';
+import type { CompiledApp, TimerStartSpec } from '@nagare/engine';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { iso } from './clock.js';
@@ -97,15 +97,17 @@ export async function armRelease(
     .execute();
   await tx.updateTable('app').set({ released_version_id: versionId }).where('id', '=', appId).execute();
 
-  // Timer Starts: one row per (app, start event), re-armed in place.
-  const nodes = app.timerStarts.map((t) => t.node);
+  // Timer Starts: one row per (app, start event), re-armed in place. A plain start event with an
+  // add-on is polled through a row of its own, a cycle of its poll interval (runtime/addon-starts.ts).
+  const specs: TimerStartSpec[] = [...app.timerStarts, ...(app.addonStarts ?? []).map(pollSpec)];
+  const nodes = specs.map((t) => t.node);
   const existing = await tx.selectFrom('timer_start').selectAll().where('app_id', '=', appId).execute();
   const stale = existing.filter((row) => !nodes.includes(row.node)).map((row) => row.node);
   if (stale.length > 0) {
     await tx.deleteFrom('timer_start').where('app_id', '=', appId).where('node', 'in', stale).execute();
   }
   const nowMs = Date.parse(now);
-  for (const spec of app.timerStarts) {
+  for (const spec of specs) {
     const zone = spec.timezone ?? timeZone;
     const row = existing.find((r) => r.node === spec.node);
     const position = row
@@ -146,5 +148,15 @@ export async function armRelease(
         .execute();
     }
   }
-  return app.timerStarts.length > 0;
+  return specs.length > 0;
+}
+
+/** A polled add-on start event as a timer start: every `pollInterval` from its release. */
+function pollSpec(start: CompiledApp['addonStarts'][number]): TimerStartSpec {
+  return {
+    node: start.node,
+    schedules: [],
+    timer: { kind: 'cycle', value: `R/${start.pollInterval}` },
+    automation: start.automation,
+  };
 }

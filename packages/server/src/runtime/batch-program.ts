@@ -26,7 +26,7 @@ import { decide } from '@nagare/engine';
 import type { EagerLease } from './eager-jobs.js';
 import { RuntimeError } from './errors.js';
 import type { CachedIssue } from './issue-cache.js';
-import { type JobFence, type TimerStartAdvance, WriteSet } from './write-set.js';
+import { type AddonStartItemInsert, type JobFence, type TimerStartAdvance, WriteSet } from './write-set.js';
 
 /** The issue row as a batch loads it. */
 export interface LoadedIssue {
@@ -58,6 +58,8 @@ export interface TimerRoundItem {
   readonly kind: 'timerRound';
   readonly starts: readonly CommandItem[];
   readonly advance: TimerStartAdvance;
+  /** A polling add-on's round: the item of each start (same index), written with its issue. */
+  readonly items?: readonly AddonStartItemInsert[];
 }
 
 export type BatchItem = CommandItem | TimerRoundItem;
@@ -328,10 +330,14 @@ function* applyItem(
 ): Generator<BatchOp, Applied, unknown> {
   if (item.kind === 'command') return yield* applyCommand(item, current, writes, ctx);
   const started: string[] = [];
-  for (const start of item.starts) {
+  for (const [i, start] of item.starts.entries()) {
     const applied = yield* applyCommand(start, current, writes, ctx);
     if (applied.kind === 'needApp') return applied;
-    if (applied.kind === 'ok') started.push(start.issueId);
+    if (applied.kind === 'ok') {
+      started.push(start.issueId);
+      const seen = item.items?.[i];
+      if (seen) writes.addonStartItems.push(seen);
+    }
   }
   writes.timerStartAdvances.push(item.advance);
   return { kind: 'ok', result: { ok: true, outcome: null, started } };

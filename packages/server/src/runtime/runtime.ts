@@ -25,6 +25,7 @@ import type { Store } from '../store/database.js';
 import type { ClaimedJob } from '../store/job-rows.js';
 import { createRuntimeStore, type RuntimeStore } from '../store/runtime-store.js';
 import type { Database } from '../store/schema.js';
+import { AddonRounds } from './addon-starts.js';
 import { AppCache } from './app-cache.js';
 import { type AppView, armRelease, listApps, listVersions, type VersionView } from './apps.js';
 import type { BatchItem, CommandOutcome, ItemResult, OperatorQuery } from './batch-program.js';
@@ -151,6 +152,8 @@ export class Runtime {
   readonly timeZone: string;
   readonly #rs: RuntimeStore;
   readonly #apps: AppCache;
+  /** Rounds of start events with an add-on (addon-starts.ts). */
+  readonly #addonRounds: AddonRounds;
   readonly #executor: CommandExecutor;
   readonly #newId: () => string;
   readonly #lanes: LaneResolver;
@@ -177,6 +180,14 @@ export class Runtime {
     });
     this.#rs = createRuntimeStore(store);
     this.#apps = new AppCache(store.db);
+    this.#addonRounds = new AddonRounds({
+      db: store.db,
+      connectors: this.connectors,
+      now: () => this.clock.now(),
+      newId: () => this.#newId(),
+      app: (versionId) => this.#loadApp(versionId),
+      submit: (item) => this.#executor.submit(item),
+    });
     this.#executor = new CommandExecutor({
       runner: this.#rs.runner,
       apps: this.#apps,
@@ -629,6 +640,8 @@ export class Runtime {
     workerId = `timers-${newId()}`,
     leaseMs = 60_000,
     onEvent?: (event: WorkerEvent) => void,
+    /** Workers: a start event's add-on runs on while the worker goes on (its row stays leased). */
+    detach = false,
   ): Promise<number> {
     const now = this.clock.now();
     const rows = await this.#rs.claimTimerStarts({
@@ -653,6 +666,12 @@ export class Runtime {
         continue;
       }
       if (!this.#apps.get(row.app_version_id)) await this.#loadApp(row.app_version_id);
+      if (spec.automation && round.dueAt !== null) {
+        const args = [row, spec, round, workerId, leaseMs, onEvent] as const;
+        if (detach) this.#addonRounds.detach(...args);
+        else started += await this.#addonRounds.run(...args);
+        continue;
+      }
       const starts = Array.from({ length: round.count }, () => {
         const issueId = this.#newId();
         return {
@@ -768,7 +787,7 @@ export class Runtime {
           if (at >= 0) this.#eagerSinks.splice(at, 1);
         };
       },
-      runTimerStarts: (workerId, leaseMs, onEvent) => this.runTimerStarts(workerId, leaseMs, onEvent),
+      runTimerStarts: (workerId, leaseMs, onEvent) => this.runTimerStarts(workerId, leaseMs, onEvent, true),
       onWake: (listener) => {
         this.#wakeListeners.add(listener);
         return () => this.#wakeListeners.delete(listener);
@@ -807,6 +826,7 @@ export class Runtime {
   /** Stops the workers (gracefully), then commits what is queued. Does not close the store. */
   async close(): Promise<void> {
     await Promise.all([...this.#workers].map((w) => w.stop()));
+    await this.#addonRounds.close();
     await this.#executor.close();
     await this.#listener?.close();
     this.#listener = undefined;

@@ -116,6 +116,17 @@ export interface TimerStartAdvance {
   fired: number;
 }
 
+/** An item a polling start-event add-on started an issue for (addon_start_item, migration 0012). */
+export interface AddonStartItemInsert {
+  workspace_id: string;
+  app_id: string;
+  node: string;
+  item_id: string;
+  issue_id: string;
+  item_at: string | null;
+  created_at: string;
+}
+
 export class WriteSet {
   readonly issueInserts = new Map<string, IssueInsert>();
   readonly issueUpdates = new Map<string, IssueUpdate>();
@@ -135,6 +146,8 @@ export class WriteSet {
   readonly subscriptionInserts: SubscriptionInsert[] = [];
   readonly subscriptionDeletes: SeqKey[] = [];
   readonly timerStartAdvances: TimerStartAdvance[] = [];
+  /** Inserted with their issues: a duplicate (the id started an issue already) fails the write. */
+  readonly addonStartItems: AddonStartItemInsert[] = [];
   /** Tasks whose candidates could not be resolved yet: what to load before running again. */
   readonly needs: { versionId: string; workspaceId: string }[] = [];
   /** A job that is due now was inserted unleased: wake idle workers after the commit. */

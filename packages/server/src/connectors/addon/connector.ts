@@ -5,6 +5,7 @@ import type { Connector, ConnectorResult, JobRun } from '../connector.js';
 import { readTimeZone } from '../script/config.js';
 import { type ScriptHostDeps, scriptHost } from '../script/host.js';
 import { readAddonConfigs } from './config.js';
+import { type StartEventAddons, startEventAddons } from './start-events.js';
 
 /** Finds an imported add-on of the Workspace: `version` undefined means the latest. */
 export type AddonLoader = (
@@ -27,7 +28,9 @@ export interface AddonConnectorDeps extends ScriptHostDeps {
  * temporary data it saved, until it answers anything but `false` or the attempts run out.
  * The writes of every call are committed together at the end, only on success.
  */
-export function addonConnector(deps: AddonConnectorDeps = {}): Connector {
+export function addonConnector(
+  deps: AddonConnectorDeps = {},
+): Connector & { readonly startEvents: StartEventAddons } {
   const host = scriptHost(deps);
   const every = deps.proceedEveryMs ?? 2_000;
   const attempts = deps.proceedAttempts ?? 15;
@@ -38,6 +41,8 @@ export function addonConnector(deps: AddonConnectorDeps = {}): Connector {
   });
   return {
     type: 'addon',
+    // start events carrying an add-on (runtime/addon-starts.ts and the webhook route run them)
+    startEvents: startEventAddons(deps),
     async run(job: JobRun, signal: AbortSignal): Promise<ConnectorResult> {
       const ref = job.automation.addon?.trim() ?? '';
       const m = /^([A-Za-z0-9][A-Za-z0-9._-]{0,99})(?:@(\d+))?$/.exec(ref);

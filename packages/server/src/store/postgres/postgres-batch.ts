@@ -89,6 +89,15 @@ const INCIDENT = cols(
 );
 const CANDIDATE = cols('task_id', 'user_id', 'workspace_id');
 const SUBSCRIPTION = cols('issue_id', 'seq:int', 'workspace_id', 'app_id', 'node', 'key', 'created_at');
+const ADDON_START_ITEM = cols(
+  'workspace_id',
+  'app_id',
+  'node',
+  'item_id',
+  'issue_id',
+  'item_at',
+  'created_at',
+);
 
 function unnest(columns: readonly Column[], first = 1): string {
   return `unnest(${columns.map(([, type], i) => `$${first + i}::${type}[]`).join(', ')}) as v(${columns.map(([name]) => name).join(', ')})`;
@@ -118,6 +127,7 @@ const SQL = {
   insertJob: insertSql('job', JOB),
   insertIncident: insertSql('incident', INCIDENT, ", status|, 'open'"),
   insertSubscription: insertSql('message_subscription', SUBSCRIPTION),
+  insertAddonStartItems: insertSql('addon_start_item', ADDON_START_ITEM),
   fenceJobs: `delete from job j using ${unnest(cols('issue_id', 'seq:int', 'locked_by', 'attempts:int'))}
     where j.issue_id = v.issue_id and j.seq = v.seq and j.locked_by = v.locked_by and j.attempts = v.attempts`,
   // Only the assignee, or while the task is offered one of its candidates (or anyone when it has none).
@@ -134,7 +144,7 @@ const SQL = {
     from ${unnest(cols('issue_id', 'seq:int', 'at'))} where x.issue_id = v.issue_id and x.seq = v.seq and x.status = 'open'`,
   deleteSubscriptions: `delete from message_subscription m using ${unnest(cols('issue_id', 'seq:int'))}
     where m.issue_id = v.issue_id and m.seq = v.seq`,
-  advanceTimerStart: `update timer_start set last_fired_at = $1, next_at = $2, fired = $3, locked_by = null, locked_until = null
+  advanceTimerStart: `update timer_start set last_fired_at = $1, next_at = $2, fired = $3, locked_by = null, locked_until = null, last_error = null
     where app_id = $4 and node = $5 and locked_by = $6`,
   notify: `select pg_notify('${JOBS_CHANNEL}', '')`,
 };
@@ -359,6 +369,8 @@ export class PostgresBatchRunner {
       const d = w.subscriptionDeletes;
       add(q('deleteSubscriptions', [d.map((x) => x.issue_id), d.map((x) => x.seq)]));
     }
+    if (w.addonStartItems.length > 0)
+      add(q('insertAddonStartItems', arrays(ADDON_START_ITEM, w.addonStartItems)));
     for (const a of w.timerStartAdvances) {
       add(
         q('advanceTimerStart', [a.last_fired_at, a.next_at, a.fired, a.app_id, a.node, a.locked_by]),

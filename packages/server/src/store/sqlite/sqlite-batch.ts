@@ -101,8 +101,12 @@ export class SqliteBatchRunner {
          values (@issue_id, @seq, @workspace_id, @app_id, @node, @key, @created_at)`,
       ),
       deleteSubscription: p('delete from message_subscription where issue_id = ? and seq = ?'),
+      insertAddonStartItem: p(
+        `insert into addon_start_item (workspace_id, app_id, node, item_id, issue_id, item_at, created_at)
+         values (@workspace_id, @app_id, @node, @item_id, @issue_id, @item_at, @created_at)`,
+      ),
       advanceTimerStart: p(
-        `update timer_start set last_fired_at = @last_fired_at, next_at = @next_at, fired = @fired, locked_by = null, locked_until = null
+        `update timer_start set last_fired_at = @last_fired_at, next_at = @next_at, fired = @fired, locked_by = null, locked_until = null, last_error = null
          where app_id = @app_id and node = @node and locked_by = @locked_by`,
       ),
     };
@@ -222,6 +226,7 @@ export class SqliteBatchRunner {
       for (const row of w.jobDeletes) s.deleteJob!.run(row.issue_id, row.seq);
       for (const row of w.incidentResolves) s.resolveIncident!.run(row.at, row.issue_id, row.seq);
       for (const row of w.subscriptionDeletes) s.deleteSubscription!.run(row.issue_id, row.seq);
+      for (const row of w.addonStartItems) s.insertAddonStartItem!.run(row);
       for (const row of w.timerStartAdvances) {
         if (s.advanceTimerStart!.run(row).changes !== 1) return { ok: false, reason: 'lease' };
       }
