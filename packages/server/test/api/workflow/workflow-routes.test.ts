@@ -524,6 +524,92 @@ describe('tasks and forms', () => {
   });
 });
 
+describe('finishing a task: the runtime checks, the answers stay the same', () => {
+  it('answers data problems as 400 NAGARE_INVALID_DATA naming each field, someone else 404 (before storing files), a finished task 409', async () => {
+    const issueId = await start({ title: 'Answers', amount: 3 });
+    const [task] = await t.runtime.listTasks({ issueId });
+    const url = `/api/tasks/${task!.id}/finish`;
+
+    // Required item missing (nothing sent, nothing saved).
+    const empty = await t.app.inject({ method: 'POST', url, headers: alice, payload: {} });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error).toMatchObject({
+      code: 'NAGARE_INVALID_DATA',
+      message: 'Invalid data: note (Note): is required',
+      details: [{ code: 'REQUIRED', fieldName: 'note', message: 'note (Note): is required' }],
+    });
+
+    // Several problems: every one listed, the message counts the rest.
+    const many = await t.app.inject({
+      method: 'POST',
+      url,
+      headers: alice,
+      payload: { data: { amount: 4, secret: 'peek', nope: 1 } },
+    });
+    expect(many.statusCode).toBe(400);
+    expect(many.json().error.code).toBe('NAGARE_INVALID_DATA');
+    expect(many.json().error.message).toMatch(/^Invalid data: amount \(Amount\): .+ \(and 2 more\)$/);
+    expect(
+      many.json().error.details.map((d: { fieldName: string; code: string }) => `${d.fieldName}:${d.code}`),
+    ).toEqual(['amount:READ_ONLY', 'nope:UNKNOWN_ITEM', 'secret:HIDDEN']);
+
+    // A hidden item is refused even with its current value (a right guess looks like a wrong one).
+    const guess = await t.app.inject({
+      method: 'POST',
+      url,
+      headers: alice,
+      payload: { data: { note: 'x', secret: null } },
+    });
+    expect(guess.json().error.details).toEqual([
+      expect.objectContaining({ code: 'HIDDEN', fieldName: 'secret' }),
+    ]);
+
+    // Someone else, even with bad data or a file: 404, and the file is not kept.
+    const before = (await t.store.db.selectFrom('file').select('id').execute()).length;
+    const bobs = await t.app.inject({
+      method: 'POST',
+      url,
+      headers: { ...bob, 'content-type': 'multipart/form-data; boundary=xx' },
+      payload:
+        '--xx\r\nContent-Disposition: form-data; name="attachment"; filename="x.txt"\r\nContent-Type: text/plain\r\n\r\nx\r\n--xx--\r\n',
+    });
+    expect(bobs.statusCode).toBe(404);
+    expect(bobs.json().error).toMatchObject({
+      code: 'NAGARE_NOT_FOUND',
+      message: `No task with id "${task!.id}" for you`,
+    });
+    const bobJson = await t.app.inject({
+      method: 'POST',
+      url,
+      headers: bob,
+      payload: { data: { secret: 'x' } },
+    });
+    expect(bobJson.json().error.code).toBe('NAGARE_NOT_FOUND');
+    expect((await t.store.db.selectFrom('file').select('id').execute()).length).toBe(before);
+    expect((await t.runtime.getIssue(issueId)).version).toBe(1);
+
+    const done = await t.app.inject({
+      method: 'POST',
+      url,
+      headers: alice,
+      payload: { data: { note: 'fine' } },
+    });
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json()).toEqual({ taskId: task!.id, issueId, issueStatus: 'active' });
+    const again = await t.app.inject({
+      method: 'POST',
+      url,
+      headers: alice,
+      payload: { data: { note: 'x' } },
+    });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error).toMatchObject({
+      code: 'NAGARE_CONFLICT',
+      message: `Task "${task!.id}" is finished`,
+    });
+  });
+});
+
 describe('webhooks (management)', () => {
   it('adds, lists and removes; refuses bad URLs, unknown events, foreign Apps', async () => {
     process.env.NAGARE_SECRET_KEY ??= Buffer.alloc(32, 7).toString('base64');

@@ -1,6 +1,6 @@
 import { applyWrite, type DataValues, type StepAccess, visibleData } from '@nagare/engine';
-import { NagareError } from '../../errors.js';
 import type { AppModel } from './app-model.js';
+import { invalidData } from './errors.js';
 
 /** The data a viewer with this access may see; an App without declared items shows everything. */
 export function visible(model: AppModel, values: DataValues, access: StepAccess): Record<string, unknown> {
@@ -21,15 +21,7 @@ export function checkedWrite(
 ): Record<string, unknown> {
   if (model.items.length === 0) return { ...incoming };
   const result = applyWrite(model.items, current, incoming, access, { finish });
-  if (!result.ok) {
-    const first = result.errors[0];
-    const more = result.errors.length > 1 ? ` (and ${result.errors.length - 1} more)` : '';
-    throw new NagareError(
-      'NAGARE_INVALID_DATA',
-      `Invalid data: ${first?.message ?? 'refused'}${more}`,
-      result.errors.map((e) => ({ code: e.code, fieldName: e.fieldName, message: e.message })),
-    );
-  }
+  if (!result.ok) throw invalidData(result.errors);
   const out: Record<string, unknown> = {};
   for (const key of result.changed) out[key] = result.values[key];
   return out;

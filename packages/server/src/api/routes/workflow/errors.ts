@@ -14,6 +14,22 @@ const REQUEST_REJECTIONS = new Set([
 ]);
 
 /**
+ * 400 NAGARE_INVALID_DATA listing every problem (each `{ code, fieldName, message }`), the
+ * message naming the first: one shape whether a route or the runtime found them.
+ */
+export function invalidData(
+  problems: readonly { code: string; fieldName: string; message: string }[],
+): NagareError {
+  const first = problems[0];
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+  return new NagareError(
+    'NAGARE_INVALID_DATA',
+    `Invalid data: ${first?.message ?? 'refused'}${more}`,
+    problems.map((e) => ({ code: e.code, fieldName: e.fieldName, message: e.message })),
+  );
+}
+
+/**
  * The API error for a runtime or file store refusal, so a route can let them through:
  * unknown things are 404, an issue in the wrong state 409, bad BPMN and bad data 400 with
  * their details. Anything else (STORE, CLOSED, a bug) stays a 500.
@@ -37,6 +53,10 @@ export function toApiError(error: unknown): unknown {
         return new NagareError('NAGARE_CONFLICT', error.message);
       case 'BAD_INPUT':
         return new BadRequest(error.message);
+      case 'INVALID_DATA':
+        return invalidData(
+          Array.isArray(error.details) ? (error.details as Parameters<typeof invalidData>[0]) : [],
+        );
       case 'REJECTED':
         if (error.rejection && DATA_REJECTIONS.has(error.rejection)) {
           return new NagareError('NAGARE_INVALID_DATA', error.message, [

@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { DataValues, IssueState } from '@nagare/engine';
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
+import { RuntimeError } from '../../../runtime/errors.js';
+import { refuseCompletion } from '../../../runtime/tasks.js';
 import type { Database } from '../../../store/schema.js';
 import { type Principal, requirePrincipal } from '../../auth/principal.js';
 import { NagareError } from '../../errors.js';
@@ -9,6 +11,7 @@ import { findIssue, isTaskFor } from './access.js';
 import { type AppModel, accessAt } from './app-model.js';
 import type { WorkflowContext } from './context.js';
 import { checkedWrite } from './data-access.js';
+import { toApiError } from './errors.js';
 import { errors, Finished, Form, FormBody, multipartBody, TaskIdParams } from './schemas.js';
 import { onlyFields, parseDataField, readUpload } from './uploads.js';
 
@@ -60,12 +63,12 @@ export const formRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> = a
     async (request) => {
       const p = requirePrincipal(request);
       const open = await openTaskFor(ctx, p, request.params.taskId);
-      const { data, button, discard } = await formInput(ctx, p, request);
+      const { data, files, button, discard } = await formInput(p, request, ctx);
       try {
         const model = await ctx.models.load(open.issue.app_version_id);
         const state = JSON.parse(open.issue.state) as IssueState;
         const draft = await readDraft(db, p, open.task.id);
-        const merged = { ...(draft?.data ?? {}), ...data };
+        const merged = appendFiles({ ...(draft?.data ?? {}), ...data }, files, state.data);
         checkedWrite(model, state.data, merged, accessAt(model, open.task.node), false);
         const row = {
           workspace_id: p.workspaceId,
@@ -105,35 +108,64 @@ export const formRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> = a
     },
     async (request) => {
       const p = requirePrincipal(request);
-      const open = await openTaskFor(ctx, p, request.params.taskId);
-      const { data, button, discard } = await formInput(ctx, p, request);
+      const taskId = request.params.taskId;
       try {
-        const model = await ctx.models.load(open.issue.app_version_id);
-        const state = JSON.parse(open.issue.state) as IssueState;
-        const draft = await readDraft(db, p, open.task.id);
-        const merged = { ...(draft?.data ?? {}), ...data };
-        const changes = checkedWrite(model, state.data, merged, accessAt(model, open.task.node), true);
-        const chosen = button ?? draft?.button ?? undefined;
-        const outcome = await ctx.runtime.completeTask({
-          workspaceId: p.workspaceId,
-          taskId: open.task.id,
-          operator: p.userId,
-          data: changes,
-          ...(chosen ? { button: chosen } : {}),
-        });
-        await db
-          .deleteFrom('task_draft')
-          .where('workspace_id', '=', p.workspaceId)
-          .where('task_id', '=', open.task.id)
-          .execute();
-        return { taskId: open.task.id, issueId: open.issue.id, issueStatus: outcome.state.status };
+        // The runtime checks the task (open, the caller's) and the data against the step, in
+        // that order, reading the issue and task once. A multipart body is stored while it
+        // streams, so someone else's task is refused before that.
+        if (request.isMultipart()) {
+          refuseCompletion(await ctx.runtime.getTask(taskId, { workspaceId: p.workspaceId }), p.userId);
+        }
+        const { data, files, button, discard } = await formInput(p, request, ctx);
+        try {
+          const draft = await readDraft(db, p, taskId);
+          const chosen = button ?? draft?.button ?? undefined;
+          const outcome = await ctx.runtime.completeTask({
+            workspaceId: p.workspaceId,
+            taskId,
+            operator: p.userId,
+            data: { ...(draft?.data ?? {}), ...data },
+            ...(Object.keys(files).length > 0 ? { files } : {}),
+            ...(chosen ? { button: chosen } : {}),
+          });
+          await db
+            .deleteFrom('task_draft')
+            .where('workspace_id', '=', p.workspaceId)
+            .where('task_id', '=', taskId)
+            .execute();
+          return { taskId, issueId: outcome.issueId, issueStatus: outcome.state.status };
+        } catch (error) {
+          await discard();
+          throw error;
+        }
       } catch (error) {
-        await discard();
-        throw error;
+        throw finishError(error, taskId);
       }
     },
   );
 };
+
+/**
+ * The finish route's answers to the runtime's refusals, as the route gave them when it checked
+ * itself: a task that is not the caller's is not found (404, its form stays unknown to them), a
+ * finished or cancelled one a conflict (409); data problems 400 NAGARE_INVALID_DATA naming each
+ * item; the rest as every workflow route maps them.
+ */
+function finishError(error: unknown, taskId: string): unknown {
+  if (error instanceof RuntimeError) {
+    if (error.code === 'NOT_YOUR_TASK') {
+      return new NagareError('NAGARE_NOT_FOUND', `No task with id "${taskId}" for you`);
+    }
+    if (error.code === 'TASK_NOT_OPEN') {
+      const status = (error.details as { status?: string } | undefined)?.status;
+      return new NagareError(
+        'NAGARE_CONFLICT',
+        `Task "${taskId}" is ${status === 'done' ? 'finished' : (status ?? 'not open')}`,
+      );
+    }
+  }
+  return toApiError(error);
+}
 
 /**
  * The task, open and allocated to the caller or offered to them (a candidate, or anyone when
@@ -164,35 +196,44 @@ async function readDraft(db: Kysely<Database>, p: Principal, taskId: string) {
   return row ? { data: JSON.parse(row.data) as DataValues, button: row.button } : undefined;
 }
 
-/** The form's data and button from JSON or multipart (files appended to their file items). */
+/** The form's data, files (stored as they streamed) and button, from JSON or multipart. */
 async function formInput(
-  ctx: WorkflowContext,
   p: Principal,
   req: FastifyRequest,
-): Promise<{ data: DataValues; button: string | undefined; discard: () => Promise<void> }> {
+  ctx: WorkflowContext,
+): Promise<{
+  data: DataValues;
+  files: Readonly<Record<string, readonly unknown[]>>;
+  button: string | undefined;
+  discard: () => Promise<void>;
+}> {
   if (!req.isMultipart()) {
     const body = (req.body ?? {}) as { data?: DataValues; button?: string };
-    return { data: body.data ?? {}, button: body.button, discard: async () => {} };
+    return { data: body.data ?? {}, files: {}, button: body.button, discard: async () => {} };
   }
   const upload = await readUpload(req, ctx.files, p.workspaceId);
   try {
     onlyFields(upload, ['data', 'button']);
-    const data: Record<string, unknown> = parseDataField(upload.fields.data, 'body');
-    const task = await ctx.runtime.getTask((req.params as { taskId: string }).taskId, {
-      workspaceId: p.workspaceId,
-    });
-    const issue = await findIssue(ctx.store.db, p.workspaceId, task.issueId);
-    const current = (JSON.parse(issue.state) as IssueState).data;
-    for (const [field, refs] of Object.entries(upload.files)) {
-      const base = Object.hasOwn(data, field) ? data[field] : current[field];
-      data[field] = [...(Array.isArray(base) ? base : []), ...refs];
-    }
+    const data = parseDataField(upload.fields.data, 'body');
     const button = upload.fields.button;
-    return { data, button: button === '' ? undefined : button, discard: upload.discard };
+    return { data, files: upload.files, button: button === '' ? undefined : button, discard: upload.discard };
   } catch (error) {
     await upload.discard();
     throw error;
   }
+}
+
+/** Files appended to their file items: after the value the form gives, else the issue's. */
+function appendFiles(
+  data: Record<string, unknown>,
+  files: Readonly<Record<string, readonly unknown[]>>,
+  current: DataValues,
+): Record<string, unknown> {
+  for (const [field, refs] of Object.entries(files)) {
+    const base = Object.hasOwn(data, field) ? data[field] : current[field];
+    data[field] = [...(Array.isArray(base) ? base : []), ...refs];
+  }
+  return data;
 }
 
 async function formView(
