@@ -418,7 +418,13 @@ export function compileDefinitions(definitions: ModdleLike): CompiledApp {
               if (!parsed.ok) problem(C.BadAddonStart, `pollInterval: ${parsed.error}`, el);
               else if (durationBoundsMs(parsed.value).min < 60_000)
                 problem(C.BadAddonStart, `pollInterval "${interval}" is shorter than one minute`, el);
-              addonStarts.push({ node: id, automation: startAddon, pollInterval: interval });
+              const key = str(automation?.key);
+              addonStarts.push({
+                node: id,
+                automation: startAddon,
+                pollInterval: interval,
+                ...(key ? { key } : {}),
+              });
             }
           }
           nodes[id] = {

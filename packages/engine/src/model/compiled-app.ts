@@ -228,6 +228,8 @@ export interface AddonStartSpec {
   readonly automation: AutomationSpec;
   /** ISO 8601 duration of at least one minute (`nagare:automation pollInterval`); default `PT5M`. */
   readonly pollInterval: string;
+  /** A webhook's key (`nagare:automation key`): requests must carry it (`?key=`). */
+  readonly key?: string;
 }
 
 export interface MessageStartSpec {

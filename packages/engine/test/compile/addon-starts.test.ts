@@ -47,6 +47,11 @@ describe('start events with an add-on', () => {
        <bpmn:endEvent id="e"/>${flows('poll>e')}`,
     );
     expect(a.addonStarts[0]?.pollInterval).toBe('PT1M');
+    const hook = await app(
+      `<bpmn:startEvent id="hook">${addon('type="addon" addon="slack" key="s3cret"')}</bpmn:startEvent>
+       <bpmn:endEvent id="e"/>${flows('hook>e')}`,
+    );
+    expect(hook.addonStarts[0]).toMatchObject({ node: 'hook', key: 's3cret' });
     expect(
       await problems(
         `<bpmn:startEvent id="poll">${addon('type="addon" addon="x" pollInterval="PT30S"')}</bpmn:startEvent>
