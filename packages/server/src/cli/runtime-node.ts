@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
+import { startCredentialPurge } from '../api/auth/purge-schedule.js';
 import type { NodeRole } from '../api/node-info.js';
 import { defaultConnectors } from '../connectors/index.js';
 import type { FileStore } from '../files/file-store.js';
@@ -24,7 +25,8 @@ export interface RuntimeNode {
 /**
  * The runtime of one `nagare serve` process. Every role can run commands (the API needs
  * them); `worker` and `all` also run a worker (jobs, timers, Timer Starts) and, with a
- * retention period, the hourly purge. Nodes need no coordinator: claims are leased rows.
+ * retention period, the hourly purge; `api` and `all` purge expired credentials. Nodes need
+ * no coordinator: claims are leased rows, purges idempotent deletes.
  */
 export function startRuntime(
   store: Store,
@@ -42,6 +44,9 @@ export function startRuntime(
   const runtime = createRuntime(store, { connectors: defaultConnectors(deps) });
   const log = options.log;
   const mailIn = startMailInFromEnv(runtime, store, deps.fileStore, log);
+  // Nodes that serve the API delete expired sessions, OAuth codes and tokens every 15 minutes
+  // (on many nodes at once too: the deletes are idempotent).
+  const credentials = options.role === 'worker' ? undefined : startCredentialPurge(store.db, { log });
   let purgeTimer: NodeJS.Timeout | undefined;
   if (options.role !== 'api') {
     runtime.createWorker({ onEvent: (event) => logEvent(log, event) }).start();
@@ -68,6 +73,7 @@ export function startRuntime(
     files: deps.fileStore,
     async close() {
       clearInterval(purgeTimer);
+      await credentials?.stop();
       await (await mailIn)?.close();
       deps.mail?.close?.();
       await runtime.close();

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSession } from '../../src/api/auth/sessions.js';
+import { secretHash } from '../../src/identity/secrets.js';
 import { createRuntime } from '../../src/runtime/runtime.js';
 import { resolveStoreConfig } from '../../src/store/config.js';
 import { openStore } from '../../src/store/database.js';
@@ -20,7 +22,7 @@ afterAll(async () => {
 });
 
 describe('nagare serve runs released apps', () => {
-  it('--role all: its worker runs a job (an HTTP call with the Idempotency-Key); --role api does not', async () => {
+  it('--role all: its worker runs a job (an HTTP call with the Idempotency-Key); --role api does not, but purges expired sessions', async () => {
     const calls: IncomingHttpHeaders[] = [];
     const target = createServer((req, res) => {
       calls.push(req.headers);
@@ -35,6 +37,9 @@ describe('nagare serve runs released apps', () => {
     const runtime = createRuntime(store);
     const { appId } = await runtime.deploy({ bpmn: automated('http', { url }) });
     const { issueId } = await runtime.startIssue({ appId });
+    // An expired and a live session: an API node purges the first at start.
+    await createSession(store.db, 'default', 'someone', new Date(Date.now() - 13 * 3600_000));
+    const live = await createSession(store.db, 'default', 'someone');
 
     const api = startCli([
       'serve',
@@ -47,14 +52,16 @@ describe('nagare serve runs released apps', () => {
       '--role',
       'api',
     ]);
-    const apiExited = new Promise((resolve) => api.on('close', resolve));
+    const apiExited = new Promise<number | null>((resolve) => api.on('close', resolve));
     try {
       await waitForLine(api, /ready at/);
       await new Promise((r) => setTimeout(r, 1_500));
       expect(calls).toEqual([]);
+      const sessions = await store.db.selectFrom('auth_session').select('id_hash').execute();
+      expect(sessions).toEqual([{ id_hash: secretHash(live.sessionId) }]);
     } finally {
       api.kill('SIGTERM');
-      await apiExited;
+      expect(await apiExited).toBe(0);
     }
 
     const all = startCli(['serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir]);
