@@ -58,6 +58,7 @@ export function toApiError(error: unknown): unknown {
           Array.isArray(error.details) ? (error.details as Parameters<typeof invalidData>[0]) : [],
         );
       case 'REJECTED':
+        if (error.rejection === 'UNKNOWN_INCIDENT') return new NagareError('NAGARE_NOT_FOUND', error.message);
         if (error.rejection && DATA_REJECTIONS.has(error.rejection)) {
           return new NagareError('NAGARE_INVALID_DATA', error.message, [
             { code: error.rejection, fieldName: '', message: error.message },

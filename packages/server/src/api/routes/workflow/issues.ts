@@ -14,12 +14,14 @@ import {
   AppIdParams,
   errors,
   FileParams,
+  IncidentParams,
   IssueDetail,
   IssueIdParams,
   IssuePage,
   IssueSearchQuery,
   IssueSummary,
   multipartBody,
+  RetryBody,
   StartBody,
   Started,
   StopBody,
@@ -232,6 +234,36 @@ export const issueRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> = 
         by: p.userId,
         ...(request.body?.reason === undefined ? {} : { reason: request.body.reason }),
       });
+      return summaryOf(p, row.id);
+    },
+  );
+
+  app.post(
+    '/issues/:issueId/incidents/:seq/retry',
+    {
+      schema: {
+        summary:
+          'Retry an incident of an issue, optionally fixing data first (process managers, App administrators)',
+        description:
+          'The step that failed runs again (an automated step as a new job; a gateway evaluates its conditions again). Who retried is recorded in the process log.',
+        tags,
+        params: IncidentParams,
+        body: RetryBody,
+        response: { 200: IssueSummary, ...errors },
+      },
+    },
+    async (request) => {
+      const p = requirePrincipal(request);
+      const row = await findIssue(db, p.workspaceId, request.params.issueId);
+      await requireManager(p, row.app_id);
+      const fix = request.body?.data;
+      let data: DataValues | undefined;
+      if (fix !== undefined && Object.keys(fix).length > 0) {
+        const model = await ctx.models.load(row.app_version_id);
+        const state = JSON.parse(row.state) as IssueState;
+        data = checkedWrite(model, state.data, fix as DataValues, allEditable(model), false);
+      }
+      await ctx.runtime.retryIncident(row.id, request.params.seq, data, p.workspaceId, p.userId);
       return summaryOf(p, row.id);
     },
   );

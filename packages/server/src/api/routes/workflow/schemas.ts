@@ -228,6 +228,15 @@ export const StopBody = Type.Object(
 
 export const FileParams = Type.Object({ issueId: Id, fileId: Id });
 
+export const IncidentParams = Type.Object({ issueId: Id, seq: Type.Integer({ minimum: 1 }) });
+export const RetryBody = Type.Object(
+  {
+    /** Values to fix before the retry (e.g. the one a condition failed on), by field name. */
+    data: Type.Optional(DataValues),
+  },
+  { additionalProperties: false },
+);
+
 // --- tasks ---------------------------------------------------------------------------------------
 
 export const TaskIdParams = Type.Object({
