@@ -6,6 +6,13 @@
  * not fit names the item and what was given.
  */
 import type { DataItemSpec, DataValues } from '@nagare/engine';
+import type { FileRef } from '../files/file-store.js';
+import { offsetAt, wallToInstant, type ZoneSpec } from './time-zone.js';
+
+/** A file the script made, in a file item's value until the caller has stored it (`stage` = its place in the run's staged files). */
+export interface StagedRef {
+  readonly stage: number;
+}
 
 /** The product's type code for a Nagare value type. */
 const TYPE_CODES: Readonly<Record<string, string>> = {
@@ -87,17 +94,44 @@ export type WritesResult =
   | { readonly ok: true; readonly data: DataValues }
   | { readonly ok: false; readonly error: string };
 
-/** The script's writes as data values, each checked against its item's type. */
+/** The files a run may put in file items as they are: those of the issue's file items, by id. */
+export function issueFiles(data: DataValues): Map<string, FileRef> {
+  const out = new Map<string, FileRef>();
+  for (const value of Object.values(data)) {
+    if (!Array.isArray(value)) continue;
+    for (const f of value as Partial<FileRef>[])
+      if (
+        f &&
+        typeof f === 'object' &&
+        typeof f.id === 'string' &&
+        typeof f.name === 'string' &&
+        typeof f.contentType === 'string' &&
+        typeof f.size === 'number'
+      )
+        out.set(f.id, { id: f.id, name: f.name, contentType: f.contentType, size: f.size });
+  }
+  return out;
+}
+
+/**
+ * The script's writes as data values, each checked against its item's type. A file item's
+ * value is a list of the issue's own files (`FileRef`) and files the script made (`StagedRef`,
+ * stored by the caller with `storeStagedFiles`).
+ */
 export function writesToData(
   writes: readonly ScriptWrite[],
   items: Readonly<Record<string, DataItemSpec>>,
-  timeZoneOffsetMinutes: number,
+  zone: ZoneSpec,
+  files: { readonly known: ReadonlyMap<string, FileRef>; readonly staged: number } = {
+    known: new Map(),
+    staged: 0,
+  },
 ): WritesResult {
   const data: Record<string, unknown> = {};
   for (const w of writes) {
     const spec = items[w.varName];
     const type = spec?.valueType ?? 'string';
-    const converted = convert(type, w.value, timeZoneOffsetMinutes);
+    const converted = convert(type, w.value, zone, files);
     if (typeof converted === 'object' && converted !== null && 'problem' in converted) {
       return { ok: false, error: `data item ${w.varName} (${type}): ${converted.problem}` };
     }
@@ -108,7 +142,12 @@ export function writesToData(
 
 type Converted = unknown | { readonly problem: string };
 
-function convert(type: string, tagged: Tagged | null, tz: number): Converted {
+function convert(
+  type: string,
+  tagged: Tagged | null,
+  tz: ZoneSpec,
+  files: { readonly known: ReadonlyMap<string, FileRef>; readonly staged: number },
+): Converted {
   if (tagged === null) return null;
   const { t, v } = tagged;
   const wrong = { problem: `the script set ${describe(tagged)}` };
@@ -129,12 +168,16 @@ function convert(type: string, tagged: Tagged | null, tz: number): Converted {
     }
     case 'date':
       if (t === 'date') return v;
-      if (t === 'datetime') return new Date(Date.parse(String(v)) + tz * 60_000).toISOString().slice(0, 10);
+      if (t === 'datetime') {
+        const ms = Date.parse(String(v));
+        return new Date(ms + offsetAt(tz, ms) * 60_000).toISOString().slice(0, 10);
+      }
       if (t === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(String(v))) return v;
       return wrong;
     case 'datetime':
       if (t === 'datetime') return v;
-      if (t === 'date') return new Date(Date.parse(`${String(v)}T00:00:00Z`) - tz * 60_000).toISOString();
+      if (t === 'date')
+        return new Date(wallToInstant(tz, Date.parse(`${String(v)}T00:00:00Z`))).toISOString();
       if (t === 'string' && !Number.isNaN(Date.parse(String(v))))
         return new Date(Date.parse(String(v))).toISOString();
       return wrong;
@@ -153,8 +196,23 @@ function convert(type: string, tagged: Tagged | null, tz: number): Converted {
         Object.fromEntries(Object.entries(row).map(([k, cell]) => [k, cell === null ? null : cell.v])),
       );
     }
-    case 'file':
-      return { problem: 'scripts cannot store files in file items yet' };
+    case 'file': {
+      if (t !== 'files' || !Array.isArray(v)) return wrong;
+      if (v.length === 0) return null;
+      const out: (FileRef | StagedRef)[] = [];
+      for (const f of v as { id?: unknown; stage?: unknown }[]) {
+        if (
+          typeof f?.stage === 'number' &&
+          Number.isInteger(f.stage) &&
+          f.stage >= 0 &&
+          f.stage < files.staged
+        )
+          out.push({ stage: f.stage });
+        else if (typeof f?.id === 'string' && files.known.has(f.id)) out.push(files.known.get(f.id)!);
+        else return { problem: 'the script set a file that is not one of this issue’s files' };
+      }
+      return out;
+    }
     default:
       return v;
   }

@@ -9,6 +9,38 @@
 import { apiSource } from './api/prelude.js';
 import type { ScriptItem, ScriptWrite } from './data-bridge.js';
 import { type HostAnswer, runInSandbox, type SandboxLimits, type SandboxSource } from './sandbox.js';
+import { offsetAt, type ZoneSpec } from './time-zone.js';
+
+/** Where the content of the issue's files is read from (the Workspace's FileStore fits it). */
+export interface ScriptFileReader {
+  read(workspaceId: string, id: string): Promise<Uint8Array>;
+}
+
+/** A file the script made and stored in a file item: stored by the caller only if the run succeeds. */
+export interface StagedFile {
+  readonly name: string;
+  readonly contentType: string;
+  readonly bytes: Uint8Array;
+}
+
+/** How much file content one run may read and make. */
+export interface ScriptFileLimits {
+  /** One file read (default 10 MiB). */
+  readonly readBytes: number;
+  /** All files read in the run together (default 32 MiB). */
+  readonly readTotalBytes: number;
+  /** One file made and stored (default 10 MiB). */
+  readonly writeBytes: number;
+  /** All files made and stored in the run together (default 32 MiB). */
+  readonly writeTotalBytes: number;
+}
+
+export const DEFAULT_FILE_LIMITS: ScriptFileLimits = Object.freeze({
+  readBytes: 10 * 1024 * 1024,
+  readTotalBytes: 32 * 1024 * 1024,
+  writeBytes: 10 * 1024 * 1024,
+  writeTotalBytes: 32 * 1024 * 1024,
+});
 
 /** The fetch scripts' requests go through (narrowly typed: the outbound module's fits it). */
 export type ScriptFetch = (
@@ -94,7 +126,15 @@ export interface ScriptRun {
   readonly entry?: string;
   readonly items: readonly ScriptItem[];
   readonly configs: Readonly<Record<string, ScriptConfig>>;
-  readonly timeZoneOffsetMinutes: number;
+  /** The engine's zone: an IANA name (the Workspace's) or fixed minutes east of UTC; default UTC. */
+  readonly timeZone?: ZoneSpec;
+  /** A fixed zone (minutes east of UTC), when `timeZone` is not given. */
+  readonly timeZoneOffsetMinutes?: number;
+  /** The issue's title for `processInstance.getProcessInstanceTitle()`. */
+  readonly title?: string | null;
+  /** Reads the content of the issue's files on demand; without it, content is not readable. */
+  readonly files?: ScriptFileReader;
+  readonly fileLimits?: Partial<ScriptFileLimits>;
   readonly temporaryData?: string | null;
   readonly fetch: ScriptFetch;
   readonly authorization?: ScriptAuthorization;
@@ -117,6 +157,8 @@ export type ScriptOutcome =
       readonly requests: number;
       /** `engine.setStartProcess(true)` was called (a webhook add-on starts an issue). */
       readonly startProcess: boolean;
+      /** Files the script made, by the `stage` number its file writes name. */
+      readonly files: readonly StagedFile[];
     }
   | { readonly ok: false; readonly code: string; readonly message: string; readonly logs: readonly string[] };
 
@@ -130,10 +172,17 @@ export async function runScript(run: ScriptRun): Promise<ScriptOutcome> {
   const deadline = Date.now() + timeoutMs;
   let requests = 0;
   let mails = 0;
+  const zone = run.timeZone ?? run.timeZoneOffsetMinutes ?? 0;
+  const fileLimits = { ...DEFAULT_FILE_LIMITS, ...run.fileLimits };
+  const readable = fileSizes(run.items);
+  let readTotal = 0;
+  let stagedTotal = 0;
+  const staged: StagedFile[] = [];
   const input = {
-    timezoneOffsetMinutes: run.timeZoneOffsetMinutes,
+    timezoneOffsetMinutes: offsetAt(zone, Date.now()),
+    ...(typeof zone === 'string' ? { timezone: zone } : {}),
     httpLimit,
-    process: { id: run.issueId, modelId: run.appId, seq: null, debug: run.debug, title: null },
+    process: { id: run.issueId, modelId: run.appId, seq: null, debug: run.debug, title: run.title ?? null },
     temporaryData: run.temporaryData ?? null,
     startedByHost: run.processStarted !== undefined,
     items: run.items,
@@ -175,6 +224,43 @@ export async function runScript(run: ScriptRun): Promise<ScriptOutcome> {
         if (!run.processStarted) return { ok: true, value: false };
         return { ok: true, value: await run.processStarted(String((arg as { id?: unknown })?.id ?? '')) };
       }
+      case 'fileRead': {
+        const id = String((arg as { id?: unknown })?.id ?? '');
+        const size = readable.get(id);
+        if (size === undefined || !run.files)
+          return { ok: false, error: 'the content of this file is not available to scripts on this server' };
+        if (size > fileLimits.readBytes)
+          return {
+            ok: false,
+            error: `the file is ${size} bytes: scripts may read files of at most ${fileLimits.readBytes} bytes`,
+          };
+        if (readTotal + size > fileLimits.readTotalBytes)
+          return {
+            ok: false,
+            error: `reading this file (${size} bytes) would take the run over ${fileLimits.readTotalBytes} bytes of file content`,
+          };
+        const bytes = await run.files.read(run.workspaceId, id);
+        readTotal += bytes.length;
+        return { ok: true, value: bytes };
+      }
+      case 'fileStage': {
+        const a = arg as { name?: unknown; contentType?: unknown; bytes?: unknown };
+        const bytes = a.bytes instanceof Uint8Array ? a.bytes : new Uint8Array(0);
+        const name = String(a.name ?? '');
+        if (bytes.length > fileLimits.writeBytes)
+          return {
+            ok: false,
+            error: `file ${name} is ${bytes.length} bytes: scripts may store files of at most ${fileLimits.writeBytes} bytes`,
+          };
+        if (stagedTotal + bytes.length > fileLimits.writeTotalBytes)
+          return {
+            ok: false,
+            error: `storing file ${name} would take the run over ${fileLimits.writeTotalBytes} bytes of new files`,
+          };
+        stagedTotal += bytes.length;
+        staged.push({ name, contentType: String(a.contentType ?? 'application/octet-stream'), bytes });
+        return { ok: true, value: staged.length - 1 };
+      }
       default:
         return { ok: false, error: `${op} is not available to scripts on this server` };
     }
@@ -211,7 +297,19 @@ export async function runScript(run: ScriptRun): Promise<ScriptOutcome> {
     returned: answer.returned,
     requests,
     startProcess: out.startProcess === true,
+    files: staged,
   };
+}
+
+/** The files of the issue's file items the script may read, with their sizes, by id. */
+function fileSizes(items: readonly ScriptItem[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const item of items) {
+    if (item.type !== 'FILE' || !Array.isArray(item.value)) continue;
+    for (const f of item.value as { id?: unknown; size?: unknown }[])
+      if (f && typeof f.id === 'string') out.set(f.id, Number(f.size) || 0);
+  }
+  return out;
 }
 
 interface FetchArg {

@@ -46,9 +46,24 @@ function local(op, arg) {
       return Buffer.from(arg, 'base64').toString('utf8');
     case 'decode':
       return new TextDecoder(arg.charset).decode(Buffer.from(arg.data, 'base64'));
+    case 'tzoffset':
+      return zoneOffset(String(arg.zone), Number(arg.ms));
     default:
       return undefined;
   }
+}
+
+/** Minutes east of UTC in an IANA zone at an instant, from the platform's zone data. */
+const zoneFormats = new Map();
+function zoneOffset(zone, ms) {
+  let f = zoneFormats.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' });
+    zoneFormats.set(zone, f);
+  }
+  const part = f.formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName');
+  const m = part ? /^GMT([+-])(\d{2}):?(\d{2})?/.exec(part.value) : null;
+  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] || 0)) : 0;
 }
 
 /** Shift_JIS (Windows-31J) encoding, built once from the platform's decoder (it only decodes). */
@@ -155,6 +170,19 @@ function sjisEncode(text) {
         case 'b64decode': return out(Buffer.from(ctx.getString(aH), 'base64'));
         case 'decode': return ctx.newString(new TextDecoder(ctx.getString(bH)).decode(buf(aH)));
         case 'digest': return out(crypto.createHash(ctx.getString(bH)).update(buf(aH)).digest());
+        // file content crosses as bytes (structured clone), never as base64 text in the script's heap
+        case 'fileread': {
+          let r;
+          try { r = callParent('fileRead', { id: ctx.getString(aH) }); } catch (e) { r = { ok: false, error: String(e && e.message ? e.message : e) }; }
+          if (!r.ok) return { error: ctx.newError(r.error) };
+          return out(Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength));
+        }
+        case 'filestage': {
+          let r;
+          try { r = callParent('fileStage', Object.assign(JSON.parse(ctx.getString(aH)), { bytes: buf(bH) })); } catch (e) { r = { ok: false, error: String(e && e.message ? e.message : e) }; }
+          if (!r.ok) return { error: ctx.newError(r.error) };
+          return ctx.newNumber(r.value);
+        }
         default: return { error: ctx.newError('unknown byte operation ' + op) };
       }
     });

@@ -42,7 +42,7 @@ function script(body: string, limits: { timeoutMs?: number; memoryBytes?: number
     script: body,
     items: [{ number: 1, varName: 'out', name: 'Out', type: 'STRING_TEXTFIELD', value: 'before' }],
     configs: {},
-    timeZoneOffsetMinutes: 0,
+    timeZone: 0,
     fetch: plainFetch,
     limits: { timeoutMs: 5_000, ...limits },
   });

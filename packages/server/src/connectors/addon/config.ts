@@ -7,13 +7,15 @@
  *   may instead hold a fixed value (then `getObject` is null).
  * - `TOGGLE`: `true` / `false`; `getObject` answers the boolean.
  * - `OAUTH2`: the name of an authorization setting of the App, resolved to its headers.
- * - everything else (`TEXTFIELD`, `TEXTAREA`, `SELECT_ITEM`, `QUSER`, `QGROUP`): the text.
+ * - everything else (`TEXTFIELD`, `TEXTAREA`, `SELECT_ITEM`, `QUSER`, `QGROUP`): the text; with
+ *   `el-enabled="true"`, its `#{…}` expressions expanded with the issue's data (`el.ts`).
  *
  * Required configs must be set; a SELECT_ITEM value must be one of its items.
  */
 import type { AddonConfig, AddonDefinition } from '../../addons/addon-xml.js';
 import type { ScriptItem } from '../../script/data-bridge.js';
 import type { ScriptConfig } from '../../script/run-script.js';
+import { type ElContext, expandEl } from './el.js';
 
 export type AddonConfigsResult =
   | {
@@ -28,6 +30,7 @@ export function readAddonConfigs(
   addon: Pick<AddonDefinition, 'configs'>,
   values: Readonly<Record<string, string>>,
   items: readonly ScriptItem[],
+  el?: ElContext,
 ): AddonConfigsResult {
   const configs: Record<string, ScriptConfig> = {};
   const auth: Record<string, string> = {};
@@ -37,7 +40,12 @@ export function readAddonConfigs(
       return { ok: false, error: `config "${name}" is not a config of this add-on` };
   }
   for (const c of addon.configs) {
-    const raw = values[c.name] ?? '';
+    let raw = values[c.name] ?? '';
+    if (c.elEnabled && el && raw.includes('#{') && !NOT_TEXT.has(c.formType)) {
+      const expanded = expandEl(raw, el);
+      if (!expanded.ok) return { ok: false, error: `config "${c.name}": ${expanded.error}` };
+      raw = expanded.text;
+    }
     if (c.required && raw.trim() === '' && c.formType !== 'TOGGLE')
       return { ok: false, error: `config "${c.name}" (${c.label}) is required` };
     const read = readOne(c, raw, items);
@@ -47,6 +55,15 @@ export function readAddonConfigs(
   }
   return { ok: true, configs, auth };
 }
+
+/** Configs whose value names something rather than being text: never expanded. */
+const NOT_TEXT: ReadonlySet<string> = new Set([
+  'SELECT',
+  'SELECT_LIST_SUB_DATA',
+  'SELECT_ITEM',
+  'TOGGLE',
+  'OAUTH2',
+]);
 
 function readOne(c: AddonConfig, raw: string, items: readonly ScriptItem[]): ScriptConfig | string {
   switch (c.formType) {

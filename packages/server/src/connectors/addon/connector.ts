@@ -1,8 +1,9 @@
 import type { AddonDefinition } from '../../addons/addon-xml.js';
-import { itemsForScript, writesToData } from '../../script/data-bridge.js';
+import { issueFiles, itemsForScript, writesToData } from '../../script/data-bridge.js';
 import { runScript, type ScriptAuthSetting } from '../../script/run-script.js';
+import { deleteFiles, storeStagedFiles } from '../../script/script-files.js';
 import type { Connector, ConnectorResult, JobRun } from '../connector.js';
-import { readTimeZone } from '../script/config.js';
+import { readStepZone, runZone } from '../script/config.js';
 import { type ScriptHostDeps, scriptHost } from '../script/host.js';
 import { readAddonConfigs } from './config.js';
 import { type StartEventAddons, startEventAddons } from './start-events.js';
@@ -51,11 +52,23 @@ export function addonConnector(
       const addon = await deps.addons(job.workspaceId, m[1]!, m[2] === undefined ? undefined : Number(m[2]));
       if (!addon) return bad(`no add-on "${ref}" in this workspace`);
       if (addon.type !== 'SERVICE_TASK') return bad(`add-on "${ref}" is a ${addon.type}, not a service task`);
-      const zone = readTimeZone(job.automation.configs.timezone);
-      if (typeof zone === 'string') return bad(zone);
+      const stepZone = readStepZone(job.automation.configs.timezone);
+      if (typeof stepZone === 'string') return bad(stepZone);
       const issue = await job.issue();
+      const zone = runZone(stepZone, issue.timeZone);
       const items = itemsForScript(issue.app.dataItems, issue.data);
-      const read = readAddonConfigs(addon, job.automation.configs, items);
+      const title = typeof issue.data.title === 'string' ? issue.data.title : null;
+      const read = readAddonConfigs(addon, job.automation.configs, items, {
+        issueId: issue.id,
+        title,
+        startedAt: issue.startedAt,
+        ...(issue.starter ? { starter: issue.starter } : {}),
+        appId: issue.appId,
+        appName: issue.app.name ?? null,
+        items: issue.app.dataItems,
+        data: issue.data,
+        zone: zone.zone,
+      });
       if (!read.ok) return bad(read.error);
       const configs = { ...read.configs };
       for (const [config, name] of Object.entries(read.auth)) {
@@ -73,8 +86,10 @@ export function addonConnector(
         script: addon.script,
         scriptName: `addon/${m[1]}.js`,
         configs,
-        timeZoneOffsetMinutes: zone.timeZoneOffsetMinutes,
+        timeZone: zone.zone,
+        title,
         fetch: host.fetchFor(job),
+        ...(host.fileStore ? { files: host.fileStore } : {}),
         ...(host.authorization ? { authorization: host.authorization } : {}),
         ...(host.mailer ? { mailer: host.mailer } : {}),
         signal,
@@ -82,6 +97,12 @@ export function addonConnector(
       let data = issue.data;
       let written: Record<string, unknown> = {};
       let temporaryData: string | null = null;
+      // files stored by earlier rounds: removed again if a later round fails
+      const stored: string[] = [];
+      const failed = async (result: ConnectorResult): Promise<ConnectorResult> => {
+        await deleteFiles(host.fileStore, job.workspaceId, stored);
+        return result;
+      };
       for (let round = 0; ; round++) {
         const entry = addon.addonVersion === undefined ? undefined : round === 0 ? 'main()' : 'proceed()';
         const outcome = await runScript({
@@ -92,27 +113,38 @@ export function addonConnector(
           ...(entry === undefined ? {} : { entry }),
         });
         if (!outcome.ok)
-          return { ok: false, error: { code: outcome.code, message: outcome.message }, retryable: false };
-        const converted = writesToData(outcome.writes, issue.app.dataItems, zone.timeZoneOffsetMinutes);
+          return failed({
+            ok: false,
+            error: { code: outcome.code, message: outcome.message },
+            retryable: false,
+          });
+        const converted = writesToData(outcome.writes, issue.app.dataItems, zone.zone, {
+          known: issueFiles(data),
+          staged: outcome.files.length,
+        });
         if (!converted.ok)
-          return {
+          return failed({
             ok: false,
             error: { code: 'SCRIPT_BAD_VALUE', message: converted.error },
             retryable: false,
-          };
-        written = { ...written, ...converted.data };
-        data = { ...data, ...converted.data };
+          });
+        const files = await storeStagedFiles(converted.data, outcome.files, host.fileStore, job.workspaceId);
+        if (!files.ok)
+          return failed({ ok: false, error: { code: files.code, message: files.message }, retryable: false });
+        stored.push(...files.stored);
+        written = { ...written, ...files.data };
+        data = { ...data, ...files.data };
         temporaryData = outcome.temporaryData;
         if (outcome.returned !== false || entry === undefined) break;
         if (round + 1 >= attempts)
-          return {
+          return failed({
             ok: false,
             error: {
               code: 'ADDON_STILL_RUNNING',
               message: `proceed() still answers false after ${attempts} calls`,
             },
             retryable: false,
-          };
+          });
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, every);
           const stop = () => {
@@ -122,7 +154,11 @@ export function addonConnector(
           signal.addEventListener('abort', stop, { once: true });
         });
         if (signal.aborted)
-          return { ok: false, error: { code: 'ABORTED', message: 'the run was stopped' }, retryable: true };
+          return failed({
+            ok: false,
+            error: { code: 'ABORTED', message: 'the run was stopped' },
+            retryable: true,
+          });
       }
       return { ok: true, data: written as typeof issue.data };
     },

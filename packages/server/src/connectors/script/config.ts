@@ -5,11 +5,12 @@
  * | name        | meaning                                                            |
  * | ----------- | ------------------------------------------------------------------ |
  * | `timeout`   | milliseconds, at most (and by default) 30000                       |
- * | `timezone`  | the engine's time zone for dates: `GMT`, `GMT+09:00`, `Asia/Tokyo` |
+ * | `timezone`  | the engine's time zone for dates: `GMT`, `GMT+09:00`, `Asia/Tokyo` (default: the Workspace's) |
  *
  * Every other config is passed to the script as it is written.
  */
 import type { AutomationSpec } from '@nagare/engine';
+import { offsetAt, readZone, type ScriptTimeZone } from '../../script/time-zone.js';
 
 export const MAX_SCRIPT_TIMEOUT_MS = 30_000;
 /** `javascript`, `ecmascript`, `js` and their MIME forms, any case. */
@@ -18,8 +19,8 @@ const JAVASCRIPT = /^(?:(?:text|application)\/)?(?:javascript|ecmascript|js|graa
 export interface ScriptConfig {
   readonly body: string;
   readonly timeoutMs: number;
-  readonly timeZoneOffsetMinutes: number;
-  readonly timeZoneId: string;
+  /** The step's own `timezone`; absent: the Workspace's. */
+  readonly timeZone?: ScriptTimeZone;
   readonly configs: Readonly<Record<string, string>>;
 }
 
@@ -39,27 +40,37 @@ export function readScriptConfig(automation: AutomationSpec): ScriptConfigResult
       ok: false,
       error: `config "timeout" must be 1 to ${MAX_SCRIPT_TIMEOUT_MS} milliseconds, got "${timeoutText}"`,
     };
-  const zone = readTimeZone(automation.configs.timezone);
+  const zone = readStepZone(automation.configs.timezone);
   if (typeof zone === 'string') return { ok: false, error: zone };
   return {
     ok: true,
-    config: { body: script.body, timeoutMs, ...zone, configs: automation.configs },
+    config: {
+      body: script.body,
+      timeoutMs,
+      ...(zone === undefined ? {} : { timeZone: zone }),
+      configs: automation.configs,
+    },
   };
 }
 
-/** A fixed offset (the engine's zone is used for wall-clock dates; no DST rules needed for these). */
+/** A step's `timezone` config (undefined when not set: the Workspace's zone applies), or the problem. */
+export function readStepZone(text: string | undefined): ScriptTimeZone | undefined | string {
+  if (text === undefined || text.trim() === '') return undefined;
+  return readZone(text);
+}
+
+/** A `timezone` config as a fixed offset now (default GMT); prefer `readStepZone` + `runZone`, which follow DST. */
 export function readTimeZone(
   text: string | undefined,
 ): { timeZoneOffsetMinutes: number; timeZoneId: string } | string {
-  const t = text?.trim() || 'GMT';
-  if (t === 'GMT' || t === 'UTC' || t === 'Z') return { timeZoneOffsetMinutes: 0, timeZoneId: 'GMT' };
-  if (t === 'Asia/Tokyo' || t === 'JST') return { timeZoneOffsetMinutes: 540, timeZoneId: t };
-  const m = /^(?:GMT|UTC)?([+-])(\d{1,2}):?(\d{2})?$/.exec(t);
-  if (!m || Number(m[2]) > 14 || Number(m[3] ?? 0) > 59)
-    return `config "timezone" must be GMT, GMT+hh:mm or Asia/Tokyo, got "${t}"`;
-  const minutes = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0));
-  return {
-    timeZoneOffsetMinutes: minutes,
-    timeZoneId: `GMT${m[1]}${m[2]!.padStart(2, '0')}:${m[3] ?? '00'}`,
-  };
+  const zone = readZone(text);
+  if (typeof zone === 'string') return zone;
+  return { timeZoneOffsetMinutes: offsetAt(zone.zone, Date.now()), timeZoneId: zone.id };
+}
+
+/** The zone a run uses: the step's own, else the Workspace's, else UTC. */
+export function runZone(step: ScriptTimeZone | undefined, workspaceZone: string | undefined): ScriptTimeZone {
+  if (step) return step;
+  const zone = readZone(workspaceZone, 'the Workspace time zone');
+  return typeof zone === 'string' ? { zone: 0, id: 'GMT' } : zone;
 }

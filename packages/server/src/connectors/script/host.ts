@@ -1,9 +1,11 @@
 /**
  * What a script run needs from the server, shared by script steps and add-on steps: outbound
  * HTTP (the outbound fetch, which refuses private addresses unless allowed and logs each call
- * with the issue and step) and the App's authorization settings (`httpClient.authSetting`).
+ * with the issue and step), the App's authorization settings (`httpClient.authSetting`) and
+ * the FileStore (the issue's files read on demand, files the script makes stored on success).
  * Declared narrowly here so tests can pass a plain function.
  */
+import type { FileStore } from '../../files/file-store.js';
 import { createOutboundFetch } from '../../outbound/outbound-fetch.js';
 import type { ScriptAuthorization, ScriptFetch, ScriptMailer } from '../../script/run-script.js';
 import type { JobRun } from '../connector.js';
@@ -46,6 +48,8 @@ export interface ScriptHostDeps {
   /** Default: the outbound fetch (private addresses refused). */
   readonly fetch?: ContextFetch;
   readonly authorization?: HeadersResolver;
+  /** The issue's files (read on demand) and the files scripts make; without it neither works. */
+  readonly fileStore?: FileStore;
 }
 
 export function scriptHost(deps: ScriptHostDeps) {
@@ -90,6 +94,7 @@ export function scriptHost(deps: ScriptHostDeps) {
   return {
     mailer,
     authorization,
+    fileStore: deps.fileStore,
     fetchFor(job: JobRun): ScriptFetch {
       return (url, init) =>
         fetch(

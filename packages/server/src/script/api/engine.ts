@@ -9,7 +9,7 @@ export const ENGINE_SOURCE = String.raw`
 function __freshState() {
   return {
     defs: [], values: new Map(), writes: new Set(), configs: new Map(), logs: [],
-    tz: 540, tzId: null, temp: null, started: new Set(), startProcess: false,
+    tz: 540, tzId: null, zone: null, temp: null, started: new Set(), startProcess: false,
     http: { limit: 10, count: 0, handler: undefined },
     process: { id: 1, modelId: 1, seq: 1, debug: false, title: null },
     users: [], groups: [], items: new Map(), feedHandler: null, mails: [],
@@ -17,7 +17,11 @@ function __freshState() {
   };
 }
 var __state = __freshState();
-function __tz() { return __state.tz; }
+/** The engine zone's offset at an instant (now when not given): fixed, or by the IANA zone's rules. */
+function __tz(ms) {
+  if (__state.zone === null) return __state.tz;
+  return __offsetIn(__state.zone, ms === undefined ? __state.now() : ms);
+}
 
 function __defOf(x, what) {
   if (x instanceof DataDefinition) return x;
@@ -40,6 +44,7 @@ function __log(x) {
 }
 function __tzId() {
   if (__state.tzId !== null) return __state.tzId;
+  if (__state.zone !== null) return __state.zone;
   const o = __state.tz;
   if (o === 0) return 'GMT';
   return 'GMT' + (o < 0 ? '-' : '+') + __pad(Math.floor(Math.abs(o) / 60)) + ':' + __pad(Math.abs(o) % 60);
@@ -67,7 +72,7 @@ const engine = {
   createQfile: (name, contentType, a, b) => new NewQfile(name, contentType, a, b),
   createByteArray: (x) => (typeof x === 'number' ? new Uint8Array(x) : __bytesOf(x)),
   getTimeZoneId: () => __tzId(),
-  getTimeZoneOffsetInMinutes: () => __state.tz,
+  getTimeZoneOffsetInMinutes: () => __tz(),
   saveTemporaryData: (s) => { __state.temp = s === null || s === undefined ? null : String(s); },
   restoreTemporaryData: () => __state.temp,
   // On the server a start-event add-on's run asks the host (the ids its start event started issues for).

@@ -4,21 +4,27 @@
  * `list[0]`, `length` and `for…of` work as GraalJS allows), `java.math.BigDecimal` (decimal
  * text, exact for what scripts do: parse, compare, add, scale), `java.sql.Timestamp` / `Date`,
  * the product's `AddableTimestamp` / `AddableDate`, `java.text.SimpleDateFormat`, `Locale`
- * and `NewQfile`. Wall-clock conversions use the engine's time zone offset (`__tz()`).
+ * and `NewQfile`. Wall-clock conversions use the engine's time zone (`__tz(ms)`: the offset at that instant).
  */
 export const JAVA_SOURCE = String.raw`
 'use strict';
 const __pad = (n, w) => String(Math.abs(n)).padStart(w || 2, '0');
-/** Fields of an instant seen in the engine's time zone. */
-function __fields(ms, offsetMin) {
-  const off = offsetMin === undefined ? __tz() : offsetMin;
+/** The offset of a zone (undefined: the engine's; a number: fixed minutes; a string: an IANA name) at an instant. */
+function __offAt(zone, ms) {
+  if (zone === undefined) return __tz(ms);
+  return typeof zone === 'number' ? zone : __offsetIn(zone, ms);
+}
+/** Fields of an instant seen in the engine's time zone (or the given one). */
+function __fields(ms, zone) {
+  const off = __offAt(zone, ms);
   const d = new Date(ms + off * 60000);
   return { y: d.getUTCFullYear(), M: d.getUTCMonth() + 1, d: d.getUTCDate(), H: d.getUTCHours(),
     m: d.getUTCMinutes(), s: d.getUTCSeconds(), S: d.getUTCMilliseconds(), E: d.getUTCDay(), off };
 }
-function __fromFields(y, M, d, H, m, s, S, offsetMin) {
-  const off = offsetMin === undefined ? __tz() : offsetMin;
-  return Date.UTC(y, M - 1, d, H || 0, m || 0, s || 0, S || 0) - off * 60000;
+function __fromFields(y, M, d, H, m, s, S, zone) {
+  const wall = Date.UTC(y, M - 1, d, H || 0, m || 0, s || 0, S || 0);
+  const guess = wall - __offAt(zone, wall) * 60000;
+  return wall - __offAt(zone, guess) * 60000;
 }
 
 class ArrayList extends Array {
@@ -309,14 +315,31 @@ function __parsePattern(pattern, text, offsetMin) {
   return __fromFields(v.y, v.M, v.d, v.H, v.m, v.s, v.S, zone === undefined ? offsetMin : zone);
 }
 
+/** A zone as scripts name it: a fixed offset in minutes, or an IANA name (checked). */
 function __zoneOffset(tz) {
   if (tz === undefined || tz === null) return undefined;
+  if (typeof tz === 'object' && tz.__off !== undefined) return tz.__off;
   const s = String(tz);
   if (s === 'GMT' || s === 'UTC' || s === 'Z') return 0;
   const m = /^(?:GMT|UTC)?([+-])(\d{1,2}):?(\d{2})?$/.exec(s);
   if (m) return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] || 0));
-  if (s === 'Asia/Tokyo' || s === 'JST') return 540;
-  throw new Error('Unknown time zone: ' + s);
+  if (s === 'JST') return 540;
+  __offsetIn(s, 0);
+  return s;
+}
+const __offsetCache = new Map();
+/** Minutes east of UTC in an IANA zone at an instant (the platform's zone data, cached per quarter hour). */
+function __offsetIn(zone, ms) {
+  const key = zone + '@' + Math.floor(ms / 900000);
+  let off = __offsetCache.get(key);
+  if (off === undefined) {
+    const answer = JSON.parse(__nagareHostFn('tzoffset', JSON.stringify({ zone, ms })));
+    if (!answer.ok) throw new Error('Unknown time zone: ' + zone);
+    off = answer.value;
+    if (__offsetCache.size > 10000) __offsetCache.clear();
+    __offsetCache.set(key, off);
+  }
+  return off;
 }
 
 class SimpleDateFormat {
@@ -325,7 +348,7 @@ class SimpleDateFormat {
   format(date) { return __formatPattern(this.__p, typeof date === 'number' ? date : date.getTime(), this.__off, this.__l); }
   parse(text) { return new AddableTimestamp(__parsePattern(this.__p, String(text), this.__off)); }
 }
-const TimeZone = { getTimeZone: (id) => ({ __off: __zoneOffset(id), getID: () => String(id) }) };
+const TimeZone = { getTimeZone: (id) => ({ __off: __zoneOffset(id), getID: () => String(id) }), getDefault: () => ({ __off: __state.zone === null ? __state.tz : __state.zone, getID: () => __tzId() }) };
 
 class NewQfile {
   constructor(name, contentType, a, b) {

@@ -21,7 +21,7 @@ function __decodeValue(def, v) {
     case 'select': return new ArrayList((Array.isArray(v) ? v : [v]).map((c) => (typeof c === 'object' ? new ItemView(c.value, c.label) : new ItemView(c, c))));
     case 'user': return typeof v === 'object' ? new QuserView(v.id, v.name, v.email) : new QuserView(v, null, null);
     case 'organization': return typeof v === 'object' ? new QgroupView(v.id, v.name, v.email, null) : new QgroupView(v, null, null, null);
-    case 'file': return new ArrayList((Array.isArray(v) ? v : [v]).map((f) => __newQfile(f.name, f.contentType, undefined, f.data ? __b64decode(f.data) : null, { __size: f.size, __id: f.id })));
+    case 'file': return new ArrayList((Array.isArray(v) ? v : [v]).map((f) => __newQfile(f.name, f.contentType, __charsetOf(f.contentType), f.data ? __b64decode(f.data) : null, { __size: f.size, __id: f.id })));
     case 'table': {
       const t = def.createListArray();
       for (const row of v) {
@@ -56,18 +56,31 @@ function __encodeValue(v) {
   if (Array.isArray(v)) {
     const list = Array.from(v);
     if (list.every((x) => x instanceof QfileView))
-      return { t: 'files', v: list.map((f) => ({ name: f.getName(), contentType: f.getContentType(), id: f.getId(), data: f.__data === null ? null : __b64encode(f.__data) })) };
+      return { t: 'files', v: list.map((f) => __fileRef(f)) };
     if (list.every((x) => x instanceof ItemView || typeof x === 'string'))
       return { t: 'select', v: list.map((x) => (typeof x === 'string' ? x : x.getValue())) };
     throw new Error('a list of ' + list.length + ' values that are neither choices nor files cannot be stored');
   }
   throw new Error('a value of type ' + (v && v.constructor ? v.constructor.name : typeof v) + ' cannot be stored in a data item');
 }
+/**
+ * A file in a write: a file of the issue keeps its id; a new one (NewQfile, createQfile) hands
+ * its bytes to the host, which stores it only if the run succeeds, and is named by that number.
+ */
+function __fileRef(f) {
+  if (f.getId() !== null && (f.__data === null || f.__stored === true)) return { id: String(f.getId()) };
+  if (f.__stage === undefined) {
+    const bytes = f.__bytes();
+    f.__stage = __nagareBytesFn('filestage', JSON.stringify({ name: f.getName(), contentType: f.getContentType() }), __ab(bytes));
+  }
+  return { stage: f.__stage, name: f.getName(), contentType: f.getContentType(), size: f.getLength() };
+}
 const __nagare = {
   load(json) {
     const input = JSON.parse(json);
     __state.tz = input.timezoneOffsetMinutes;
     __state.tzId = input.timezoneId === undefined ? null : input.timezoneId;
+    __state.zone = input.timezone === undefined || input.timezone === null ? null : input.timezone;
     __state.http.limit = input.httpLimit;
     __state.process = input.process;
     const fixed = input.now;

@@ -160,7 +160,16 @@ class QfileView {
   set __data(v) { this.__bytesValue = v; this.__lazy = null; }
   getId() { return this.__id === undefined ? null : this.__id; }
   __bytes() {
-    if (this.__data === null) throw new Error('the content of file ' + this.__name + ' is not available to scripts');
+    if (this.__data === null) {
+      // a file of the issue: its content is read from the file store on first use
+      if (this.__id === undefined || this.__id === null) throw new Error('the content of file ' + this.__name + ' is not available to scripts');
+      try {
+        this.__data = new Uint8Array(__nagareBytesFn('fileread', String(this.__id)));
+      } catch (e) {
+        throw new Error('file ' + this.__name + ': ' + (e && e.message ? e.message : String(e)));
+      }
+      this.__stored = true;
+    }
     return this.__data;
   }
   equals(o) {

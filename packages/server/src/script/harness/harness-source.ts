@@ -78,7 +78,7 @@ engine.createHttpHeaders = () => {
 };
 engine.addProcessStartedSet = (id) => { __state.started.add(String(id)); };
 engine.isStartProcess = () => __state.startProcess;
-engine.setTimeZoneOffsetInMinutes = (n) => { __state.tz = Number(n); __state.tzId = null; };
+engine.setTimeZoneOffsetInMinutes = (n) => { __state.tz = Number(n); __state.tzId = null; __state.zone = null; };
 httpClient.setRequestHandler = (fn) => { __state.http.handler = fn; };
 httpClient.createHttpResponse = (status, contentType, body) => new HttpResponse(status, contentType, body);
 httpClient.createAuthSettingToken = (name, token) => new AuthSettingWrapper('TOKEN', { name, token });
