@@ -10,6 +10,7 @@ import { createRuntime, type Runtime } from '../../../runtime/runtime.js';
 import type { Store } from '../../../store/database.js';
 import { WebhookDispatcher } from '../../../webhooks/webhook-dispatcher.js';
 import type { NodeRole } from '../../node-info.js';
+import { addonStartRoutes } from '../addon-starts/index.js';
 import { messageRoutes } from '../messages/index.js';
 import { installStrictValidation } from '../system/strict-validation.js';
 import { appRoutes } from './apps.js';
@@ -83,6 +84,7 @@ export const workflowRoutes: FastifyPluginAsync<{ store: Store; role?: NodeRole 
       for (const routes of [appRoutes, issueRoutes, taskRoutes, formRoutes, webhookRoutes, messageRoutes]) {
         await api.register(routes, { ctx });
       }
+      await api.register(addonStartRoutes, { ctx });
     },
     { prefix: '/api' },
   );
