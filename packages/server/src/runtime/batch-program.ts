@@ -26,7 +26,13 @@ import { decide } from '@nagare/engine';
 import type { EagerLease } from './eager-jobs.js';
 import { RuntimeError } from './errors.js';
 import type { CachedIssue } from './issue-cache.js';
-import { type AddonStartItemInsert, type JobFence, type TimerStartAdvance, WriteSet } from './write-set.js';
+import {
+  type AddonStartItemInsert,
+  type JobFence,
+  type TaskInsert,
+  type TimerStartAdvance,
+  WriteSet,
+} from './write-set.js';
 
 /** The issue row as a batch loads it. */
 export interface LoadedIssue {
@@ -197,7 +203,8 @@ function idsOf(item: BatchItem, withStarts: boolean): string[] {
 }
 
 function fromCache(issue: CachedIssue): Current {
-  return { ...issue, inDb: true, cached: true };
+  const { id, workspaceId, appId, appVersionId, state, version, events } = issue;
+  return { id, workspaceId, appId, appVersionId, state, version, events, inDb: true, cached: true };
 }
 
 /** The committed form of the issues a batch wrote (those that went through `decide`). */
@@ -400,7 +407,10 @@ function* applyCommand(
   // Accepted: decide always returns a state then.
   const after = result.state as IssueState;
   const next: Current = {
-    ...cur,
+    id: cur.id,
+    workspaceId: cur.workspaceId,
+    appId: cur.appId,
+    appVersionId: cur.appVersionId,
     state: after,
     version: cur.version + 1,
     events: cur.events + result.events.length,
@@ -515,7 +525,13 @@ function toRows(
           break;
         }
         const operators = resolved ?? [];
-        const base = {
+        const task = (
+          id: string,
+          status: TaskInsert['status'],
+          assignee: string | null,
+          candidates: string | null,
+        ): TaskInsert => ({
+          id,
           workspace_id: cur.workspaceId,
           issue_id: cur.id,
           seq: effect.seq,
@@ -523,35 +539,27 @@ function toRows(
           node: effect.node,
           name: effect.name ?? null,
           lane: effect.lane ?? null,
+          status,
+          assignee,
+          candidates,
           team: effect.team?.completion ?? null,
           buttons: effect.buttons ? JSON.stringify(effect.buttons) : null,
           due_at: effect.dueAt ?? null,
           deadline: effect.deadline ? JSON.stringify(effect.deadline) : null,
           created_at: now,
-        };
+        });
         if (effect.team && operators.length > 0) {
           for (const operator of operators) {
-            writes.taskInserts.push({
-              ...base,
-              id: `${cur.id}:${effect.seq}:${operator}`,
-              status: 'allocated',
-              assignee: operator,
-              candidates: null,
-            });
+            writes.taskInserts.push(task(`${cur.id}:${effect.seq}:${operator}`, 'allocated', operator, null));
           }
         } else {
           const only = operators.length === 1 ? operators[0]! : null;
           const id = `${cur.id}:${effect.seq}`;
-          writes.taskInserts.push({
-            ...base,
-            id,
-            status: only ? 'allocated' : 'offered',
-            assignee: only,
-            // null: the step has no swimlane rules, anyone in the workspace may take it;
-            // []: the rules found nobody, a process manager must reassign it. Kept when one
-            // candidate gets the task at once, so declining offers it to the same people.
-            candidates: resolved === null ? null : JSON.stringify(operators),
-          });
+          // null: the step has no swimlane rules, anyone in the workspace may take it;
+          // []: the rules found nobody, a process manager must reassign it. Kept when one
+          // candidate gets the task at once, so declining offers it to the same people.
+          const candidates = resolved === null ? null : JSON.stringify(operators);
+          writes.taskInserts.push(task(id, only ? 'allocated' : 'offered', only, candidates));
           for (const user of operators) {
             writes.candidateInserts.push({ task_id: id, user_id: user, workspace_id: cur.workspaceId });
           }

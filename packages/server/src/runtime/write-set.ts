@@ -176,8 +176,15 @@ export class WriteSet {
       return;
     }
     if (expectVersion === null) {
+      // A literal, not `{ ...row, status, ... }`: on Node 20 each property written after a
+      // spread costs microseconds (measured 12 µs per row; docs/performance.md).
       this.issueInserts.set(row.id, {
-        ...row,
+        id: row.id,
+        workspace_id: row.workspace_id,
+        app_id: row.app_id,
+        app_version_id: row.app_version_id,
+        version: row.version,
+        events: row.events,
         status: state.status,
         mode: state.mode,
         state: stateJson,
