@@ -245,7 +245,7 @@ export function applyWrite(
     }
     if (unchanged) continue;
     const normalized = normalizeValue(item, value);
-    const problems = validateValue(item, normalized, { ...options, required: false });
+    const problems = validateValue(item, normalized, Object.assign({}, options, { required: false }));
     if (problems.length > 0) errors.push(...problems);
     else written[key] = normalized;
   }
@@ -295,7 +295,11 @@ export function validateForm(
     if (a.mode !== 'edit' || isComputed(item)) continue;
     const value = normalizeValue(item, values[item.fieldName]);
     errors.push(
-      ...validateValue(item, value, { ...options, required: (options.finish ?? true) && a.required }),
+      ...validateValue(
+        item,
+        value,
+        Object.assign({}, options, { required: (options.finish ?? true) && a.required }),
+      ),
     );
     if (item.type === 'select' && item.parentItem) {
       errors.push(

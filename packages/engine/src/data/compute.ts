@@ -115,7 +115,11 @@ export function computeDerived(
         const cells: Record<string, unknown> = { ...(row as Record<string, unknown>) };
         for (const col of computed) {
           const r = asNumber(
-            evaluateFeel(col.expression!, { ...out, ...cells }, { ...feelOptions, types: rowTypes }),
+            evaluateFeel(
+              col.expression!,
+              { ...out, ...cells },
+              Object.assign({}, feelOptions, { types: rowTypes }),
+            ),
           );
           if ('error' in r) {
             errors.push(

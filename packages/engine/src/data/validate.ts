@@ -337,7 +337,7 @@ export function validateValue(item: DataItemDef, value: unknown, options: Valida
   }
   switch (item.type) {
     case 'string':
-      checkText(at, value as string, { ...item, singleLine: item.format === 'single' }, out);
+      checkText(at, value as string, Object.assign({}, item, { singleLine: item.format === 'single' }), out);
       break;
     case 'discussion':
       checkText(at, value as string, { maxLength: item.maxLength }, out);

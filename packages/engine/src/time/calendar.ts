@@ -107,7 +107,8 @@ export function plainDateTimeFromLocalEpochMs(ms: number): PlainDateTime {
   const minute = Math.floor(rest / MS_PER_MINUTE);
   rest -= minute * MS_PER_MINUTE;
   const second = Math.floor(rest / 1000);
-  return { ...dateFromEpochDay(days), hour, minute, second, millisecond: rest - second * 1000 };
+  const { year, month, day } = dateFromEpochDay(days);
+  return { year, month, day, hour, minute, second, millisecond: rest - second * 1000 };
 }
 
 export function atTime(date: PlainDate, hour = 0, minute = 0, second = 0, millisecond = 0): PlainDateTime {
