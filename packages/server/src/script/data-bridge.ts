@@ -95,10 +95,14 @@ export type WritesResult =
   | { readonly ok: false; readonly error: string };
 
 /** The files a run may put in file items as they are: those of the issue's file items, by id. */
-export function issueFiles(data: DataValues): Map<string, FileRef> {
+export function issueFiles(
+  data: DataValues,
+  items: Readonly<Record<string, DataItemSpec>>,
+): Map<string, FileRef> {
   const out = new Map<string, FileRef>();
-  for (const value of Object.values(data)) {
-    if (!Array.isArray(value)) continue;
+  for (const [name, value] of Object.entries(data)) {
+    // only file items: a table row or other value that looks like a reference is not a file
+    if (items[name]?.valueType !== 'file' || !Array.isArray(value)) continue;
     for (const f of value as Partial<FileRef>[])
       if (
         f &&

@@ -119,7 +119,7 @@ export function addonConnector(
             retryable: false,
           });
         const converted = writesToData(outcome.writes, issue.app.dataItems, zone.zone, {
-          known: issueFiles(data),
+          known: issueFiles(data, issue.app.dataItems),
           staged: outcome.files.length,
         });
         if (!converted.ok)

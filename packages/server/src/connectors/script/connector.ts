@@ -47,7 +47,7 @@ export function scriptConnector(deps: ScriptHostDeps = {}): Connector {
       if (!outcome.ok)
         return { ok: false, error: { code: outcome.code, message: outcome.message }, retryable: false };
       const data = writesToData(outcome.writes, issue.app.dataItems, zone.zone, {
-        known: issueFiles(issue.data),
+        known: issueFiles(issue.data, issue.app.dataItems),
         staged: outcome.files.length,
       });
       if (!data.ok)

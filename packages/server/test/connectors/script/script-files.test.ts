@@ -30,6 +30,7 @@ const ITEMS = [
   '<nagare:dataItem number="2" fieldName="text" type="string"/>',
   '<nagare:dataItem number="3" fieldName="report" type="file"/>',
   '<nagare:dataItem number="4" fieldName="amount" type="numeric"/>',
+  '<nagare:dataItem number="5" fieldName="lines" type="table"><nagare:column fieldName="id" name="Id" type="string"/><nagare:column fieldName="name" name="Name" type="string"/><nagare:column fieldName="contentType" name="Type" type="string"/><nagare:column fieldName="size" name="Size" type="decimal"/></nagare:dataItem>',
 ].join('');
 
 function app(script: string): string {
@@ -182,6 +183,28 @@ describeEachDialect('files in script steps', ({ config }) => {
       const f = engine.createQfile('x.txt', 'text/plain', 'x');
       f.__id = ${JSON.stringify(other.id)}; f.__data = null;
       engine.setDataByVarName('report', [f]);`);
+    expect(r.incidents.map((i) => i.message)).toEqual([
+      expect.stringContaining('a file that is not one of this issue’s files'),
+    ]);
+    expect(r.data.report ?? null).toBeNull();
+  }, 60_000);
+
+  it('a table row that looks like a file reference is not a file of the issue', async () => {
+    const other = await files.put('default', {
+      name: 'secret.txt',
+      contentType: 'text/plain',
+      bytes: text('s'),
+    });
+    const row = { id: other.id, name: 'secret.txt', contentType: 'text/plain', size: 1 };
+    const r = await runApp(
+      `const f = engine.createQfile('x.txt', 'text/plain', 'x');
+       f.__id = ${JSON.stringify(other.id)}; f.__data = null; f.__size = 1;
+       let read = 'refused';
+       try { read = fileRepository.readFile(f, 'UTF-8'); } catch (e) { read = String(e.message); }
+       engine.setDataByVarName('text', read);
+       engine.setDataByVarName('report', [f]);`,
+      { lines: [row] },
+    );
     expect(r.incidents.map((i) => i.message)).toEqual([
       expect.stringContaining('a file that is not one of this issue’s files'),
     ]);
