@@ -56,7 +56,11 @@ export function itemsForScript(
       number = next;
       used.add(number);
     }
-    const type = TYPE_CODES[spec.valueType ?? 'string'] ?? 'STRING_TEXTFIELD';
+    // a multi-line text item (`type="text"`, Markdown) is the product's STRING_TEXTAREA
+    const type =
+      spec.valueType === 'string' && (spec.type === 'text' || spec.type === 'markdown')
+        ? 'STRING_TEXTAREA'
+        : (TYPE_CODES[spec.valueType ?? 'string'] ?? 'STRING_TEXTFIELD');
     const value = data[spec.fieldName];
     out.push({
       number,

@@ -97,5 +97,8 @@ function readOne(c: AddonConfig, raw: string, items: readonly ScriptItem[]): Scr
 
 /** The product's `matchDataType`: a code matches itself and its sub types (`STRING` ⊃ `STRING_TEXTFIELD`). */
 function matches(type: string, wanted: string): boolean {
+  // a string item's single- or multi-line form is not in the compiled App (`formType`): either fits
+  if (STRINGS.has(type) && STRINGS.has(wanted)) return true;
   return type === wanted || type.startsWith(`${wanted}_`) || wanted.startsWith(`${type}_`);
 }
+const STRINGS: ReadonlySet<string> = new Set(['STRING_TEXTFIELD', 'STRING_TEXTAREA']);

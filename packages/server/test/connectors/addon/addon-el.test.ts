@@ -241,4 +241,74 @@ describeEachDialect('EL through an add-on step', ({ config }) => {
       await rm(root, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('corpus file add-ons: a text file read into a string, a file copied under an EL name', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'nagare-el-'));
+    const store = await openStore(config());
+    await migrateToLatest(store);
+    const fileStore = new LocalFileStore({ store, root });
+    const connectors = createConnectorRegistry([
+      addonConnector({ addons: addonLoader(store.db), fileStore }),
+    ]);
+    const runtime = createRuntime(store, { connectors, clock: new ManualClock(T0) });
+    try {
+      for (const [addonId, file] of [
+        ['textfile-to-string', 'converter-textfile-to-string.xml'],
+        ['file-copy', 'converter-file-copy.xml'],
+      ] as const)
+        await importAddon(store.db, {
+          workspaceId: 'default',
+          addonId,
+          xml: readFileSync(join(dir, file), 'utf8'),
+        });
+      const step = (id: string, addon: string, configs: Record<string, string>) =>
+        `<bpmn:serviceTask id="${id}"><bpmn:extensionElements><nagare:automation type="addon" addon="${addon}">${Object.entries(
+          configs,
+        )
+          .map(([k, v]) => `<nagare:config name="${k}">${v}</nagare:config>`)
+          .join('')}</nagare:automation></bpmn:extensionElements></bpmn:serviceTask>`;
+      const { appId } = await runtime.deploy({
+        bpmn: bpmn(
+          `<bpmn:startEvent id="start"/>
+           ${step('read', 'textfile-to-string', { File_DataId: 'q_in', String_DataId: 'q_text' })}
+           ${step('copy', 'file-copy', {
+             conf_SourceFileDataId: 'q_in',
+             conf_DestinationFileDataId: 'q_out',
+             conf_FileName: "copy-#{processInstanceId}-#{#dateFormatter.format('yyyyMMdd', #q_day)}.txt",
+           })}
+           <bpmn:endEvent id="end"/>${flows('start>read', 'read>copy', 'copy>end')}`,
+          {
+            items: [
+              '<nagare:dataItem number="1" fieldName="q_in" type="file"/>',
+              '<nagare:dataItem number="2" fieldName="q_text" type="string" formType="textarea"/>',
+              '<nagare:dataItem number="3" fieldName="q_out" type="file"/>',
+              '<nagare:dataItem number="4" fieldName="q_day" type="date"/>',
+            ].join(''),
+          },
+        ),
+      });
+      const content = 'こんにちは\nline 2\n';
+      const put = await fileStore.put('default', {
+        name: 'greeting.txt',
+        contentType: 'text/plain; charset=UTF-8',
+        bytes: new TextEncoder().encode(content),
+      });
+      const ref = { id: put.id, name: put.name, contentType: put.contentType, size: put.size };
+      const { issueId } = await runtime.startIssue({ appId, data: { q_in: [ref], q_day: '2026-04-01' } });
+      const worker = runtime.createWorker();
+      for (let i = 0; i < 3 && (await runtime.getIssue(issueId)).status !== 'completed'; i++)
+        await worker.runOnce();
+      expect(await runtime.listIncidents({ issueId })).toEqual([]);
+      const data = (await runtime.getIssue(issueId)).state.data as Record<string, unknown>;
+      expect(data.q_text).toBe(content);
+      const out = data.q_out as FileRef[];
+      expect(out.map((f) => f.name)).toEqual([`copy-${issueId}-20260401.txt`]);
+      expect(out[0]!.id).not.toBe(ref.id);
+      expect(new TextDecoder().decode(await fileStore.read('default', out[0]!.id))).toBe(content);
+    } finally {
+      await runtime.close();
+      await store.close();
+      await rm(root, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
