@@ -158,7 +158,10 @@ export class Runtime {
   readonly #newId: () => string;
   readonly #lanes: LaneResolver;
   readonly #models: VersionModels;
-  readonly #released = new Map<string, { versionId: string; workspaceId: string; until: number }>();
+  readonly #released = new Map<
+    string,
+    { entry: Promise<{ versionId: string; workspaceId: string }>; until: number }
+  >();
   readonly #wakeListeners = new Set<() => void>();
   readonly #workers = new Set<Worker>();
   /** Local workers taking jobs straight from commits; the first one gets them. */
@@ -332,10 +335,28 @@ export class Runtime {
     }
   }
 
-  async #releasedVersion(appId: string): Promise<{ versionId: string; workspaceId: string }> {
+  /**
+   * The app's released version, trusted for RELEASED_CACHE_MS. The lookup in flight is shared:
+   * when the entry runs out under load, the callers waiting on it make one query, not one each.
+   */
+  #releasedVersion(appId: string): Promise<{ versionId: string; workspaceId: string }> {
     const cached = this.#released.get(appId);
-    const now = Date.now();
-    if (cached && cached.until > now) return cached;
+    if (cached && cached.until > Date.now()) return cached.entry;
+    const entry = this.#lookUpReleased(appId);
+    const held = { entry, until: Number.POSITIVE_INFINITY };
+    this.#released.set(appId, held);
+    entry.then(
+      () => {
+        held.until = Date.now() + RELEASED_CACHE_MS;
+      },
+      () => {
+        if (this.#released.get(appId) === held) this.#released.delete(appId);
+      },
+    );
+    return entry;
+  }
+
+  async #lookUpReleased(appId: string): Promise<{ versionId: string; workspaceId: string }> {
     const row = await this.store.db
       .selectFrom('app')
       .select(['released_version_id', 'workspace_id'])
@@ -344,13 +365,7 @@ export class Runtime {
     if (row === undefined) throw new RuntimeError('UNKNOWN_APP', `no app ${appId}`);
     if (row.released_version_id === null)
       throw new RuntimeError('NOT_RELEASED', `app ${appId} has no released version`);
-    const entry = {
-      versionId: row.released_version_id,
-      workspaceId: row.workspace_id,
-      until: now + RELEASED_CACHE_MS,
-    };
-    this.#released.set(appId, entry);
-    return entry;
+    return { versionId: row.released_version_id, workspaceId: row.workspace_id };
   }
 
   // ---------------------------------------------------------------- commands
