@@ -108,6 +108,11 @@ export class AddonRounds {
         .where('node', '=', keys.node)
         .executeTakeFirst();
       const lowerLimit = Date.parse(newest?.at ?? row.armed_at);
+      const workspace = await h.db
+        .selectFrom('workspace')
+        .select('time_zone')
+        .where('id', '=', row.workspace_id)
+        .executeTakeFirst();
       // the script must end (30 s at most) well before the lease does
       const signal = AbortSignal.any([
         this.#stop.signal,
@@ -123,6 +128,7 @@ export class AddonRounds {
           timer,
           limit: START_LIST_LIMIT,
           lowerLimit,
+          ...(workspace ? { timeZone: workspace.time_zone } : {}),
           idempotencyKey: `${row.app_id}:${row.node}:${iso(round.dueAt!)}`,
           processStarted: async (id) =>
             (await h.db

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { addonLoader, importAddon } from '../../src/addons/addon-store.js';
 import { addonConnector } from '../../src/connectors/addon/connector.js';
 import { createConnectorRegistry } from '../../src/connectors/connector.js';
+import type { HeadersResolver } from '../../src/connectors/script/host.js';
 import { createOutboundFetch } from '../../src/outbound/outbound-fetch.js';
 import type { Store } from '../../src/store/database.js';
 import { bpmn, flows } from '../support/runtime.js';
@@ -119,10 +120,14 @@ export function addonStartApp(
 }
 
 /** The add-on connector over the store's add-ons; outbound HTTP may reach 127.0.0.1 only. */
-export function addonConnectors(store: () => Store) {
+export function addonConnectors(store: () => Store, authorization?: HeadersResolver) {
   const fetch = createOutboundFetch({ allow: () => ['127.0.0.1/32'] });
   return createConnectorRegistry([
-    addonConnector({ fetch, addons: (w, id, v) => addonLoader(store().db)(w, id, v) }),
+    addonConnector({
+      fetch,
+      addons: (w, id, v) => addonLoader(store().db)(w, id, v),
+      ...(authorization ? { authorization } : {}),
+    }),
   ]);
 }
 

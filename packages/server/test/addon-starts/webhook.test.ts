@@ -3,11 +3,16 @@
  * sandbox): the add-on's post() sees the body and headers, starts an issue with the data it set,
  * and its return value is the answer; bad input is refused with a clear 4xx.
  */
+import { createHmac, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sharedDir } from '../../../../scripts/shared-dir.js';
 import { buildApp, type NagareApp } from '../../src/api/app.js';
+import { AuthorizationSettings } from '../../src/authorization/index.js';
+import { createOutboundFetch } from '../../src/outbound/outbound-fetch.js';
 import { createRuntime, type Runtime } from '../../src/runtime/runtime.js';
 import { resolveStoreConfig } from '../../src/store/config.js';
 import { openStore, type Store } from '../../src/store/database.js';
@@ -20,6 +25,9 @@ let runtime: Runtime;
 let app: NagareApp;
 let appId = '';
 let keyedAppId = '';
+let slackAppId = '';
+const KEY = randomBytes(32).toString('base64');
+const SIGNING_SECRET = 'slack-signing-secret';
 
 const CONFIGS = { conf_Token: 'tok-1', conf_Text: 'q_text', conf_User: 'q_user' };
 
@@ -27,13 +35,35 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'nagare-webhook-'));
   store = await openStore(resolveStoreConfig({ dataDir }));
   await migrateToLatest(store);
-  runtime = createRuntime(store, { connectors: addonConnectors(() => store) });
+  const settings = new AuthorizationSettings({ db: store.db, secretKey: KEY, fetch: createOutboundFetch() });
+  runtime = createRuntime(store, { connectors: addonConnectors(() => store, settings) });
   app = await buildApp({ store, workflow: { runtime, webhooks: false } });
   await importTestAddon(store, 'chat', WEBHOOK_ADDON);
   await importTestAddon(store, 'mail-received', POLLING_ADDON);
   appId = (await runtime.deploy({ bpmn: addonStartApp('chat', CONFIGS) })).appId;
   keyedAppId = (await runtime.deploy({ bpmn: addonStartApp('chat', CONFIGS, { attrs: ' key="k-42"' }) }))
     .appId;
+  // the corpus Slack add-on, its Signing Secret in an authorization setting of the App
+  const slack = join(
+    sharedDir(),
+    'addon-corpus',
+    'questetra-addon-xml',
+    'start_event',
+    'slack-message-received.xml',
+  );
+  await importTestAddon(store, 'slack-message-received', readFileSync(slack, 'utf8'));
+  slackAppId = (
+    await runtime.deploy({
+      bpmn: addonStartApp('slack-message-received', {
+        conf_Secret: 'Slack',
+        conf_Text: 'q_text',
+        conf_UserId: 'q_user',
+        conf_ChannelId: 'q_subject',
+        conf_ThreadId: 'q_id',
+      }),
+    })
+  ).appId;
+  await settings.save('default', slackAppId, { kind: 'token', name: 'Slack', token: SIGNING_SECRET });
 });
 afterAll(async () => {
   await app.close();
@@ -164,5 +194,35 @@ describe('webhook start events', () => {
       q_user: null,
     });
     expect(await issueCount(keyedAppId)).toBe(1);
+  });
+
+  it('the corpus Slack add-on: a signed event starts an issue with the message; a bad signature is its 400', async () => {
+    const send = (body: string, secret = SIGNING_SECRET) => {
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+      return post(`${slackAppId}/webhook/auto`, body, {
+        'x-slack-request-timestamp': timestamp,
+        'x-slack-signature': signature,
+      });
+    };
+    const verification = await send(JSON.stringify({ type: 'url_verification', challenge: 'ch-1' }));
+    expect(verification.statusCode).toBe(200);
+    expect(verification.body).toBe('ch-1');
+    const event = {
+      type: 'event_callback',
+      event: { type: 'message', channel: 'C1', user: 'U7', text: 'Please approve', ts: '1700000000.000100' },
+    };
+    const ok = await send(JSON.stringify(event));
+    expect(ok.statusCode).toBe(200);
+    expect(await issueData(ok.headers['nagare-issue-id'] as string)).toEqual({
+      q_text: 'Please approve',
+      q_user: 'U7',
+      q_subject: 'C1',
+      q_id: '1700000000.000100',
+    });
+    const forged = await send(JSON.stringify(event), 'not-the-secret');
+    expect(forged.statusCode).toBe(400);
+    expect(forged.body).toBe('');
+    expect(await issueCount(slackAppId)).toBe(1);
   });
 });

@@ -21,7 +21,8 @@ import {
   type ScriptFetch,
   type ScriptOutcome,
 } from '../../script/run-script.js';
-import { readTimeZone } from '../script/config.js';
+import type { ZoneSpec } from '../../script/time-zone.js';
+import { readStepZone, runZone } from '../script/config.js';
 import { type ContextFetch, type ScriptHostDeps, scriptHost } from '../script/host.js';
 import { readAddonConfigs } from './config.js';
 import type { AddonLoader } from './connector.js';
@@ -39,6 +40,8 @@ export interface StartEventRun {
   readonly processStarted: (id: string) => Promise<boolean>;
   /** Stable per round (a repeated round sends the same keys). */
   readonly idempotencyKey: string;
+  /** The Workspace's time zone (IANA); a `timezone` config wins. Default UTC. */
+  readonly timeZone?: string;
 }
 
 export interface StartListRun extends StartEventRun {
@@ -109,7 +112,7 @@ type Prepared =
       readonly addon: AddonDefinition;
       readonly addonId: string;
       readonly configs: Record<string, ScriptConfig>;
-      readonly tz: number;
+      readonly tz: ZoneSpec;
     }
   | { readonly ok: false; readonly code: string; readonly message: string; readonly permanent: boolean };
 
@@ -130,8 +133,9 @@ export function startEventAddons(deps: StartEventDeps = {}): StartEventAddons {
     if (!deps.addons) return bad('add-ons are not available on this server');
     const addon = await deps.addons(run.workspaceId, m[1]!, m[2] === undefined ? undefined : Number(m[2]));
     if (!addon) return bad(`no add-on "${ref}" in this workspace`, 'ADDON_UNKNOWN');
-    const zone = readTimeZone(run.automation.configs.timezone);
-    if (typeof zone === 'string') return bad(zone);
+    const stepZone = readStepZone(run.automation.configs.timezone);
+    if (typeof stepZone === 'string') return bad(stepZone);
+    const zone = runZone(stepZone, run.timeZone);
     const read = readAddonConfigs(addon, run.automation.configs, itemsForScript(run.app.dataItems, {}));
     if (!read.ok) return bad(read.error);
     const configs = { ...read.configs };
@@ -148,7 +152,7 @@ export function startEventAddons(deps: StartEventDeps = {}): StartEventAddons {
         );
       configs[config] = { value: name, auth: setting };
     }
-    return { ok: true, addon, addonId: m[1]!, configs, tz: zone.timeZoneOffsetMinutes };
+    return { ok: true, addon, addonId: m[1]!, configs, tz: zone.zone };
   }
 
   function script(
@@ -179,7 +183,7 @@ export function startEventAddons(deps: StartEventDeps = {}): StartEventAddons {
       entry,
       items: itemsForScript(run.app.dataItems, {}),
       configs: p.configs,
-      timeZoneOffsetMinutes: p.tz,
+      timeZone: p.tz,
       fetch: scriptFetch,
       ...(host.authorization ? { authorization: host.authorization } : {}),
       ...(host.mailer ? { mailer: host.mailer } : {}),
@@ -272,7 +276,7 @@ function itemData(
   bad: Record<string, string>,
   configs: Readonly<Record<string, ScriptConfig>>,
   app: CompiledApp,
-  tz: number,
+  tz: ZoneSpec,
 ): DataValues | string {
   const items = itemsForScript(app.dataItems, {});
   const writes: ScriptWrite[] = [];

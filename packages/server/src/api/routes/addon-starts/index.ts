@@ -101,6 +101,11 @@ export const addonStartRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext 
       }
       const body = typeof request.body === 'string' ? request.body : '';
       const keys = { workspace_id: found.workspace_id, app_id: found.id, node };
+      const workspace = await db
+        .selectFrom('workspace')
+        .select('time_zone')
+        .where('id', '=', found.workspace_id)
+        .executeTakeFirst();
       const outcome = await source.post(
         {
           workspaceId: found.workspace_id,
@@ -110,6 +115,7 @@ export const addonStartRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext 
           app: model.app,
           body,
           headers,
+          ...(workspace ? { timeZone: workspace.time_zone } : {}),
           idempotencyKey: `${found.id}:${node}:${request.id}`,
           processStarted: async (id) =>
             (await db
