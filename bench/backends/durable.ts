@@ -85,7 +85,8 @@ export async function durableBackend(kind: DurableKind, bpmn: string): Promise<B
     id: `bench-${process.pid}`,
     batchSize: 200,
     concurrency: 400,
-    pollMs: 50,
+    // pollMs: the server's default. Jobs of this runtime's own commits reach the worker at once
+    // (eager dispatch, or a wake-up when none was leased); polling only finds other nodes' jobs.
     onEvent: (event) => {
       if (event.type !== 'job:success' && event.type !== 'job:failed' && event.type !== 'job:refused') return;
       const id = event.job.issue_id;
