@@ -26,6 +26,7 @@ import type { ClaimedJob } from '../store/job-rows.js';
 import type { CommandOutcome, ItemResult } from './batch-program.js';
 import { type Clock, iso } from './clock.js';
 import type { EagerSink } from './eager-jobs.js';
+import { LeaseSignals } from './lease-signals.js';
 
 export interface BackoffOptions {
   readonly baseMs: number;
@@ -143,6 +144,7 @@ export class Worker {
       eager: options.eager ?? true,
       onEvent: options.onEvent,
     };
+    this.#leaseSignals = new LeaseSignals(this.#o.leaseMs);
   }
 
   /** Connector jobs this worker can still take: concurrency less running and promised ones. */
@@ -303,13 +305,13 @@ export class Worker {
     await Promise.race([Promise.all(this.#running), grace]);
     clearTimeout(timer);
     this.#abortRunning.abort();
-    for (const running of this.#controllers) running.abort(this.#abortRunning.signal.reason);
+    this.#leaseSignals.abortAll(this.#abortRunning.signal.reason);
     await Promise.all(this.#running);
   }
 
   /** Aborted when the grace period after stop() is over: running connectors give up. */
   readonly #abortRunning = new AbortController();
-  readonly #controllers = new Set<AbortController>();
+  readonly #leaseSignals: LeaseSignals;
 
   async #execute(job: ClaimedJob): Promise<void> {
     const host = this.#host;
@@ -331,14 +333,7 @@ export class Worker {
         };
       } else {
         // Give up before the lease ends: after it, the result could not be committed anyway.
-        // One controller and timer per job (AbortSignal.any with AbortSignal.timeout cost
-        // ~5% of the worker's CPU in S1J); stop() aborts the running ones after the grace period.
-        const running = new AbortController();
-        const lease = setTimeout(
-          () => running.abort(new DOMException('the job lease ran out', 'TimeoutError')),
-          this.#o.leaseMs,
-        );
-        this.#controllers.add(running);
+        const signal = this.#leaseSignals.signal();
         result = await connector
           .run(
             {
@@ -352,7 +347,7 @@ export class Worker {
               automation,
               issue: once(() => host.loadIssue(job.issue_id)),
             },
-            running.signal,
+            signal,
           )
           .catch(
             (error: unknown): ConnectorResult => ({
@@ -363,11 +358,7 @@ export class Worker {
               },
               retryable: true,
             }),
-          )
-          .finally(() => {
-            clearTimeout(lease);
-            this.#controllers.delete(running);
-          });
+          );
         if (this.#abortRunning.signal.aborted) {
           await host.release(job, this.id);
           return;
