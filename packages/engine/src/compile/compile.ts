@@ -355,18 +355,20 @@ export function compileDefinitions(definitions: ModdleLike): CompiledApp {
             continue;
           }
           // A start event's add-on: polled or webhook on a plain start, listed on a timer's firings.
+          // A message start's nagare:automation is its channel's settings (e-mail: mail-in routes).
           let startAddon: AutomationSpec | undefined;
-          if (automation) {
+          if (automation && trigger === 'message') {
+            if (str(automation.type) === 'addon') {
+              problem(C.BadAddonStart, 'a message start event cannot carry an add-on', el);
+              continue;
+            }
+          } else if (automation) {
             if (str(automation.type) !== 'addon' || !str(automation.addon)) {
               problem(
                 C.BadAddonStart,
                 'a start event\'s nagare:automation must be type="addon" with addon="id" or "id@version"',
                 el,
               );
-              continue;
-            }
-            if (trigger === 'message') {
-              problem(C.BadAddonStart, 'a message start event cannot carry an add-on', el);
               continue;
             }
             startAddon = automationOf(el, 'addon');

@@ -106,4 +106,13 @@ describe('start events with an add-on', () => {
       ),
     ).toEqual(['BAD_ADDON_START s: a message start event cannot carry an add-on']);
   });
+
+  test("a message start's own automation (the e-mail channel's settings) is not an add-on", async () => {
+    const a = await app(
+      `<bpmn:startEvent id="byMail"><bpmn:extensionElements><nagare:messageKey channel="email"/>${addon('type="email"', '<nagare:config name="subject">q_subject</nagare:config>').replace(/<\/?bpmn:extensionElements>/g, '')}</bpmn:extensionElements><bpmn:messageEventDefinition/></bpmn:startEvent>
+       <bpmn:endEvent id="e"/>${flows('byMail>e')}`,
+    );
+    expect(a.messageStarts).toEqual([{ node: 'byMail', channel: 'email' }]);
+    expect(a.addonStarts).toEqual([]);
+  });
 });
