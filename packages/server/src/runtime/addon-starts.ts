@@ -42,6 +42,22 @@ export interface AddonRoundHost {
   readonly submit: (item: TimerRoundItem) => Promise<ItemResult>;
 }
 
+/** `engine.isProcessStarted(id)` of a start event's add-on: has the id started an issue already? */
+export function itemStarted(
+  db: Kysely<Database>,
+  keys: { workspace_id: string; app_id: string; node: string },
+): (id: string) => Promise<boolean> {
+  return async (id) =>
+    (await db
+      .selectFrom('addon_start_item')
+      .select('issue_id')
+      .where('workspace_id', '=', keys.workspace_id)
+      .where('app_id', '=', keys.app_id)
+      .where('node', '=', keys.node)
+      .where('item_id', '=', id)
+      .executeTakeFirst()) !== undefined;
+}
+
 /** The start-event runner of the connector of `type` (the add-on connector has one). */
 export function startEventsOf(connectors: ConnectorRegistry, type: string): StartEventAddons | undefined {
   const c = connectors.get(type) as { startEvents?: StartEventAddons } | undefined;
@@ -130,15 +146,7 @@ export class AddonRounds {
           lowerLimit,
           ...(workspace ? { timeZone: workspace.time_zone } : {}),
           idempotencyKey: `${row.app_id}:${row.node}:${iso(round.dueAt!)}`,
-          processStarted: async (id) =>
-            (await h.db
-              .selectFrom('addon_start_item')
-              .select('issue_id')
-              .where('workspace_id', '=', keys.workspace_id)
-              .where('app_id', '=', keys.app_id)
-              .where('node', '=', keys.node)
-              .where('item_id', '=', id)
-              .executeTakeFirst()) !== undefined,
+          processStarted: itemStarted(h.db, keys),
         },
         signal,
       );

@@ -153,7 +153,7 @@ describeEachDialect('list indexes (migration 0011)', ({ dialect, config }) => {
     }
   });
 
-  it('the plain workspace list by start time and the history window use their indexes', async () => {
+  it('the plain workspace list by start time uses its index', async () => {
     const list = store.db
       .selectFrom('issue')
       .select(['id', 'started_at'])
@@ -164,14 +164,5 @@ describeEachDialect('list indexes (migration 0011)', ({ dialect, config }) => {
       .limit(51)
       .compile();
     expect(await plan(store.db, dialect, list)).toContain('issue_workspace_started_idx');
-
-    const window = store.db
-      .selectFrom('history')
-      .select(['issue_id', 'ordinal'])
-      .where('workspace_id', '=', 'ws-c')
-      .where('at', '>=', '2026-01-01T10:00:00.000Z')
-      .where('at', '<', '2026-01-01T11:00:00.000Z')
-      .compile();
-    expect(await plan(store.db, dialect, window)).toContain('history_workspace_at_idx');
   });
 });

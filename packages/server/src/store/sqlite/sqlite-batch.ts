@@ -72,6 +72,26 @@ const JOB_COLUMNS = [
 ] as const;
 const HISTORY_COLUMNS = ['issue_id', 'ordinal', 'count', 'workspace_id', 'events', 'at'] as const;
 
+/** Issue updates: the new columns where the row still has the version the command read. */
+const UPDATE_COLUMNS = [
+  'id',
+  'status',
+  'state',
+  'version',
+  'events',
+  'ended_at',
+  'updated_at',
+  'expect_version',
+] as const;
+const updateIssues = (values: string) =>
+  `update issue set status = v.column2, state = v.column3, version = v.column4, events = v.column5,
+     ended_at = v.column6, updated_at = v.column7
+   from (values ${values}) as v where issue.id = v.column1 and issue.version = v.column8`;
+/** A job result is committed only by the worker that holds the job's lease. */
+const FENCE_COLUMNS = ['issue_id', 'seq', 'locked_by', 'attempts'] as const;
+const fenceJobs = (values: string) =>
+  `delete from job where (issue_id, seq, locked_by, attempts) in (values ${values})`;
+
 export class SqliteBatchRunner {
   readonly #db: BetterSqlite3.Database;
   readonly #stmts: Record<string, Statement>;
@@ -83,10 +103,6 @@ export class SqliteBatchRunner {
     const p = (text: string) => db.prepare(text);
     this.#stmts = {
       countTasks: p('select count(*) as n from task where issue_id = ? and seq = ?'),
-      updateIssue: p(
-        `update issue set status = ?, state = ?, version = ?, events = ?, ended_at = ?, updated_at = ?
-         where id = ? and version = ?`,
-      ),
       // Only the assignee, or while the task is offered one of its candidates (or anyone when it has none).
       completeTask: p(
         `update task set status = 'done', completed_by = @operator, ended_at = @at
@@ -99,7 +115,6 @@ export class SqliteBatchRunner {
         `update task set status = ?, ended_at = ? where issue_id = ? and seq = ? and status in ('offered', 'allocated')`,
       ),
       deleteJob: p('delete from job where issue_id = ? and seq = ?'),
-      fenceJob: p('delete from job where issue_id = ? and seq = ? and locked_by = ? and attempts = ?'),
       insertIncident: p(
         `insert into incident (issue_id, seq, workspace_id, app_id, node, code, message, status, created_at)
          values (@issue_id, @seq, @workspace_id, @app_id, @node, @code, @message, 'open', @created_at)`,
@@ -179,41 +194,54 @@ export class SqliteBatchRunner {
     return out;
   }
 
-  /** Multi-row insert in chunks of CHUNK rows; one prepared statement per (table, row count). */
+  /** Multi-row insert in chunks of CHUNK rows. */
   #insertMany(table: string, columns: readonly string[], rows: readonly object[]): void {
+    this.#runMany(
+      `insert:${table}`,
+      columns,
+      rows,
+      (values) => `insert into ${table} (${columns.join(', ')}) values ${values}`,
+    );
+  }
+
+  /**
+   * One statement per chunk of CHUNK rows, the rows as a VALUES list of `columns`; one prepared
+   * statement per (name, row count). Answers the rows changed in all: an update or delete that
+   * must hit every row compares it with `rows.length` (a miss sends the batch to its fallback,
+   * which finds the command that missed).
+   */
+  #runMany(
+    name: string,
+    columns: readonly string[],
+    rows: readonly object[],
+    text: (values: string) => string,
+  ): number {
+    let changes = 0;
     for (let i = 0; i < rows.length; i += CHUNK) {
       const chunk = rows.slice(i, i + CHUNK);
-      const key = `${table}:${chunk.length}`;
+      const key = `${name}:${chunk.length}`;
       let stmt = this.#multi.get(key);
       if (stmt === undefined) {
         const one = `(${columns.map(() => '?').join(',')})`;
-        stmt = this.#db.prepare(
-          `insert into ${table} (${columns.join(', ')}) values ${Array.from({ length: chunk.length }, () => one).join(',')}`,
-        );
+        stmt = this.#db.prepare(text(Array.from({ length: chunk.length }, () => one).join(',')));
         if (this.#multi.size < 512) this.#multi.set(key, stmt);
       }
       const values: unknown[] = [];
       for (const row of chunk) for (const c of columns) values.push((row as Record<string, unknown>)[c]);
-      stmt.run(values);
+      changes += stmt.run(values).changes;
     }
+    return changes;
   }
 
   #write(w: WriteSet): WriteResult {
     const s = this.#stmts;
     try {
       if (w.issueInserts.size > 0) this.#insertMany('issue', ISSUE_COLUMNS, [...w.issueInserts.values()]);
-      for (const row of w.issueUpdates.values()) {
-        const changed = s.updateIssue!.run(
-          row.status,
-          row.state,
-          row.version,
-          row.events,
-          row.ended_at,
-          row.updated_at,
-          row.id,
-          row.expect_version,
-        ).changes;
-        if (changed !== 1) return { ok: false, reason: 'conflict' };
+      if (w.issueUpdates.size > 0) {
+        const rows = [...w.issueUpdates.values()];
+        if (this.#runMany('update:issue', UPDATE_COLUMNS, rows, updateIssues) !== rows.length) {
+          return { ok: false, reason: 'conflict' };
+        }
       }
       if (w.history.length > 0) this.#insertMany('history', HISTORY_COLUMNS, w.history);
       if (w.taskInserts.length > 0) this.#insertMany('task', TASK_COLUMNS, w.taskInserts);
@@ -223,10 +251,11 @@ export class SqliteBatchRunner {
       if (w.jobInserts.length > 0) this.#insertMany('job', JOB_COLUMNS, w.jobInserts);
       for (const row of w.incidentInserts) s.insertIncident!.run(row);
       for (const row of w.subscriptionInserts) s.insertSubscription!.run(row);
-      for (const row of w.jobFences) {
-        if (s.fenceJob!.run(row.issue_id, row.seq, row.locked_by, row.attempts).changes !== 1) {
-          return { ok: false, reason: 'lease' };
-        }
+      if (
+        w.jobFences.length > 0 &&
+        this.#runMany('fence:job', FENCE_COLUMNS, w.jobFences, fenceJobs) !== w.jobFences.length
+      ) {
+        return { ok: false, reason: 'lease' };
       }
       for (const row of w.taskCompletions) {
         if (s.completeTask!.run(row).changes !== 1) {

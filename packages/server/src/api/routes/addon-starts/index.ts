@@ -12,7 +12,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { startEventsOf } from '../../../runtime/addon-starts.js';
+import { itemStarted, startEventsOf } from '../../../runtime/addon-starts.js';
 import { rateLimitKey } from '../../auth/auth-plugin.js';
 import { Forbidden } from '../../auth/principal.js';
 import { BadRequest, NagareError, NotFound } from '../../errors.js';
@@ -117,15 +117,7 @@ export const addonStartRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext 
           headers,
           ...(workspace ? { timeZone: workspace.time_zone } : {}),
           idempotencyKey: `${found.id}:${node}:${request.id}`,
-          processStarted: async (id) =>
-            (await db
-              .selectFrom('addon_start_item')
-              .select('issue_id')
-              .where('workspace_id', '=', keys.workspace_id)
-              .where('app_id', '=', keys.app_id)
-              .where('node', '=', keys.node)
-              .where('item_id', '=', id)
-              .executeTakeFirst()) !== undefined,
+          processStarted: itemStarted(db, keys),
         },
         AbortSignal.timeout(35_000),
       );
