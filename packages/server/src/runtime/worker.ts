@@ -250,9 +250,10 @@ export class Worker {
           }
         }
         if (this.#stop.signal.aborted) break;
-        this.#starved =
-          (jobLimit < this.#o.batchSize && jobs === jobLimit) ||
-          (timerLimit < this.#o.timerBatchSize && timers === timerLimit);
+        // A claim that came back full (or could not run for lack of room) may have left due
+        // jobs behind: a finished one makes room to claim them. One that came back short found
+        // all there was.
+        this.#starved = jobs === jobLimit || timers === timerLimit;
         // A full batch of either kind, with room for more of it: claim again at once (for
         // timers, while the previous batch commits). Otherwise sleep until woken (a job
         // finished, or a commit scheduled one), until the next job of a kind with room

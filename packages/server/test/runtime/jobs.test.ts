@@ -238,3 +238,33 @@ describeEachDialect('runtime jobs', ({ config }) => {
     }
   });
 });
+
+describeEachDialect('runtime jobs: a backlog', ({ config }) => {
+  it('a worker with little room drains a backlog as fast as jobs finish, not one claim per poll', async () => {
+    const connector = new ControlledConnector();
+    connector.outcome = () => ({ ok: true, data: { status: 200 } });
+    const t = await openRuntime(config(), { connectors: createConnectorRegistry([connector]) });
+    // started before any worker runs: 12 due jobs in the table, none handed out eagerly
+    const { appId } = await t.runtime.deploy({ bpmn: automated('test') });
+    await Promise.all(Array.from({ length: 12 }, () => t.runtime.startIssue({ appId })));
+    const done = deferred<void>();
+    let succeeded = 0;
+    const worker = t.runtime.createWorker({
+      concurrency: 2,
+      batchSize: 2,
+      pollMs: 60_000, // a claim per poll would take 6 minutes
+      onEvent: (e) => {
+        if (e.type === 'job:success' && ++succeeded === 12) done.resolve();
+      },
+    });
+    try {
+      worker.start();
+      await done.promise;
+      expect(worker.stats.claimed).toBe(12);
+      expect(await t.store.db.selectFrom('job').selectAll().execute()).toEqual([]);
+    } finally {
+      await worker.stop();
+      await t.close();
+    }
+  });
+});
