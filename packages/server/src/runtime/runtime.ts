@@ -33,6 +33,7 @@ import { type Clock, iso, newId, systemClock } from './clock.js';
 import { CommandExecutor, type ExecutorStats } from './command-executor.js';
 import type { EagerSink } from './eager-jobs.js';
 import { RuntimeError } from './errors.js';
+import { fileIdsOf, foreignFileRefs } from './file-refs.js';
 import { IssueCache } from './issue-cache.js';
 import { LaneResolver } from './lane-resolver.js';
 import {
@@ -132,6 +133,11 @@ export interface CompleteInput {
   readonly button?: string;
   /** Uploaded files (FileStore refs) appended to their file items, after `data`'s value or the issue's. */
   readonly files?: Readonly<Record<string, readonly unknown[]>>;
+  /**
+   * File ids `data` may name besides the issue's own and `files`: the caller's saved form's
+   * (task_draft). Any other file reference is refused (INVALID_DATA, FOREIGN_FILE; file-refs.ts).
+   */
+  readonly allowedFiles?: readonly string[];
 }
 
 /** Who moves which task, in which workspace (default the default one). */
@@ -451,7 +457,9 @@ export class Runtime {
    * read-only, computed or undeclared items are refused (INVALID_DATA, each problem naming its
    * item) and required items must have a value. Read-only and computed values sent back
    * unchanged are not writes (a form posts what it shows); a hidden item is refused whatever
-   * its value, so a guess cannot be confirmed. Files are appended to their items. An app
+   * its value, so a guess cannot be confirmed. Files are appended to their items; a file
+   * reference must be the issue's (same item), uploaded with this request or in
+   * `allowedFiles` (file-refs.ts), checked before anything else about the data. An app
    * without numbered data item definitions is checked by the engine against its item types only.
    */
   async #taskWrite(input: CompleteInput, issueId: string, workspaceId: string): Promise<DataValues> {
@@ -471,6 +479,15 @@ export class Runtime {
       incoming[field] = [...(Array.isArray(base) ? base : []), ...refs];
     }
     const model = await this.#models.load(issue.appVersionId);
+    const uploaded = Object.values(input.files ?? {}).flatMap((refs) => fileIdsOf({ refs }));
+    const foreign = foreignFileRefs(model.items, current, incoming, [
+      ...uploaded,
+      ...(input.allowedFiles ?? []),
+    ]);
+    if (foreign.length > 0) {
+      const what = foreign.map((e) => e.message).join('; ');
+      throw new RuntimeError('INVALID_DATA', `task ${input.taskId}: ${what}`, { details: foreign });
+    }
     if (model.items.length === 0) return incoming;
     const written = applyWrite(model.items, current, incoming, stepAccess(model.access, task.node), {
       finish: true,

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { DataValues } from '@nagare/engine';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
+import { fileIdsOf } from '../../../runtime/file-refs.js';
 import { rateLimitKey } from '../../auth/auth-plugin.js';
 import { Forbidden, Unauthorized } from '../../auth/principal.js';
 import { BadRequest, NagareError, NotFound } from '../../errors.js';
@@ -213,7 +214,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> 
         const incoming: Record<string, unknown> = text ? fromFormText(model, raw) : { ...raw };
         for (const [field, refs] of Object.entries(files)) incoming[field] = refs;
         const state = JSON.parse(issue.state) as { data: DataValues };
-        const data = checkedWrite(model, state.data, incoming, allEditable(model), false);
+        const data = checkedWrite(model, state.data, incoming, allEditable(model), false, fileIdsOf(files));
         await ctx.runtime.deliverMessage({
           workspaceId: found.workspace_id,
           issueId: issue.id,

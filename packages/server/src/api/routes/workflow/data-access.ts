@@ -1,4 +1,5 @@
 import { applyWrite, type DataValues, type StepAccess, visibleData } from '@nagare/engine';
+import { foreignFileRefs } from '../../../runtime/file-refs.js';
 import type { AppModel } from './app-model.js';
 import { invalidData } from './errors.js';
 
@@ -11,6 +12,9 @@ export function visible(model: AppModel, values: DataValues, access: StepAccess)
 /**
  * Checks a write against the step's access (engine `applyWrite`) and returns only the values
  * it changes; 400 NAGARE_INVALID_DATA listing every problem otherwise (nothing is changed).
+ * A file reference must be in `current`'s value of its item or in `allowedFiles` (this
+ * request's uploads, the caller's saved form): the rule of runtime/file-refs.ts, which the
+ * runtime applies to task finishes.
  */
 export function checkedWrite(
   model: AppModel,
@@ -18,7 +22,10 @@ export function checkedWrite(
   incoming: DataValues,
   access: StepAccess,
   finish: boolean,
+  allowedFiles: Iterable<string>,
 ): Record<string, unknown> {
+  const foreign = foreignFileRefs(model.items, current, incoming, allowedFiles);
+  if (foreign.length > 0) throw invalidData(foreign);
   if (model.items.length === 0) return { ...incoming };
   const result = applyWrite(model.items, current, incoming, access, { finish });
   if (!result.ok) throw invalidData(result.errors);

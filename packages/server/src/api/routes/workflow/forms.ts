@@ -3,6 +3,7 @@ import type { DataValues, IssueState } from '@nagare/engine';
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { RuntimeError } from '../../../runtime/errors.js';
+import { fileIdsOf } from '../../../runtime/file-refs.js';
 import { refuseCompletion } from '../../../runtime/tasks.js';
 import type { Database } from '../../../store/schema.js';
 import { type Principal, requirePrincipal } from '../../auth/principal.js';
@@ -69,7 +70,9 @@ export const formRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> = a
         const state = JSON.parse(open.issue.state) as IssueState;
         const draft = await readDraft(db, p, open.task.id);
         const merged = appendFiles({ ...(draft?.data ?? {}), ...data }, files, state.data);
-        checkedWrite(model, state.data, merged, accessAt(model, open.task.node), false);
+        // Files: the issue's, this request's uploads, or ones an earlier save of mine uploaded.
+        const allowed = [...fileIdsOf(files), ...fileIdsOf(draft?.data)];
+        checkedWrite(model, state.data, merged, accessAt(model, open.task.node), false, allowed);
         const row = {
           workspace_id: p.workspaceId,
           task_id: open.task.id,
@@ -126,6 +129,7 @@ export const formRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> = a
             operator: p.userId,
             data: { ...(draft?.data ?? {}), ...data },
             ...(Object.keys(files).length > 0 ? { files } : {}),
+            allowedFiles: fileIdsOf(draft?.data),
             ...(chosen ? { button: chosen } : {}),
           });
           await db

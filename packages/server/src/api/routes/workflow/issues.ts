@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type DataValues, formatCsv, type IssueState } from '@nagare/engine';
 import { Type } from '@sinclair/typebox';
+import { fileIdsOf } from '../../../runtime/file-refs.js';
 import { hasAppAuthority } from '../../auth/authorities.js';
 import { Forbidden, type Principal, requirePrincipal } from '../../auth/principal.js';
 import { BadRequest, NagareError, NotFound } from '../../errors.js';
@@ -261,7 +262,7 @@ export const issueRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext }> = 
       if (fix !== undefined && Object.keys(fix).length > 0) {
         const model = await ctx.models.load(row.app_version_id);
         const state = JSON.parse(row.state) as IssueState;
-        data = checkedWrite(model, state.data, fix as DataValues, allEditable(model), false);
+        data = checkedWrite(model, state.data, fix as DataValues, allEditable(model), false, []);
       }
       await ctx.runtime.retryIncident(row.id, request.params.seq, data, p.workspaceId, p.userId);
       return summaryOf(p, row.id);
@@ -434,7 +435,8 @@ export async function startIssue(
     const given = incoming[field];
     incoming[field] = [...(Array.isArray(given) ? given : []), ...refs];
   }
-  const data = checkedWrite(model, {}, incoming, access, true);
+  // A new issue has no files yet: only this request's uploads may be named.
+  const data = checkedWrite(model, {}, incoming, access, true, fileIdsOf(files));
   const outcome = await ctx.runtime.startIssue({
     workspaceId: app.workspace_id,
     appId: app.id,
