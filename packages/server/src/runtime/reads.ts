@@ -79,14 +79,16 @@ export async function getIssue(
   };
 }
 
+export interface IncidentFilter {
+  status?: 'open' | 'resolved' | 'any';
+  issueId?: string;
+  appId?: string;
+  workspaceId?: string;
+}
+
 export async function listIncidents(
   db: Kysely<Database>,
-  filter: {
-    status?: 'open' | 'resolved' | 'any';
-    issueId?: string;
-    appId?: string;
-    workspaceId?: string;
-  } = {},
+  filter: IncidentFilter = {},
 ): Promise<IncidentView[]> {
   let q = db
     .selectFrom('incident')

@@ -39,6 +39,7 @@ import { LaneResolver } from './lane-resolver.js';
 import {
   DEFAULT_WORKSPACE,
   getIssue,
+  type IncidentFilter,
   type IncidentView,
   type IssueView,
   listIncidents,
@@ -647,14 +648,7 @@ export class Runtime {
     );
   }
 
-  listIncidents(
-    filter: {
-      status?: 'open' | 'resolved' | 'any';
-      issueId?: string;
-      appId?: string;
-      workspaceId?: string;
-    } = {},
-  ): Promise<IncidentView[]> {
+  listIncidents(filter: IncidentFilter = {}): Promise<IncidentView[]> {
     return listIncidents(this.store.db, filter);
   }
   // ---------------------------------------------------------------- workers and timers

@@ -6,6 +6,7 @@
  * issue), so a row inserted and then closed within one batch ends up closed.
  */
 import type { IssueState } from '@nagare/engine';
+import type { AddonStartItemTable } from '../store/schema/addon-starts.js';
 import type { IssueTable } from '../store/schema.js';
 
 /** A new issue row: every column of the issue table. */
@@ -116,16 +117,8 @@ export interface TimerStartAdvance {
   fired: number;
 }
 
-/** An item a polling start-event add-on started an issue for (addon_start_item, migration 0012). */
-export interface AddonStartItemInsert {
-  workspace_id: string;
-  app_id: string;
-  node: string;
-  item_id: string;
-  issue_id: string;
-  item_at: string | null;
-  created_at: string;
-}
+/** An item a polling start-event add-on started an issue for: every column of addon_start_item. */
+export type AddonStartItemInsert = AddonStartItemTable;
 
 export class WriteSet {
   readonly issueInserts = new Map<string, IssueInsert>();

@@ -13,17 +13,11 @@
  */
 import type { AutomationSpec, CompiledApp, DataValues } from '@nagare/engine';
 import type { AddonDefinition } from '../../addons/addon-xml.js';
-import { createOutboundFetch } from '../../outbound/outbound-fetch.js';
 import { itemsForScript, type ScriptWrite, writesToData } from '../../script/data-bridge.js';
-import {
-  runScript,
-  type ScriptConfig,
-  type ScriptFetch,
-  type ScriptOutcome,
-} from '../../script/run-script.js';
+import { runScript, type ScriptConfig, type ScriptOutcome } from '../../script/run-script.js';
 import type { ZoneSpec } from '../../script/time-zone.js';
 import { readStepZone, runZone } from '../script/config.js';
-import { type ContextFetch, type ScriptHostDeps, scriptHost } from '../script/host.js';
+import { type ScriptHostDeps, scriptHost } from '../script/host.js';
 import { readAddonConfigs } from './config.js';
 import type { AddonLoader } from './connector.js';
 
@@ -118,7 +112,6 @@ type Prepared =
 
 export function startEventAddons(deps: StartEventDeps = {}): StartEventAddons {
   const host = scriptHost(deps);
-  const fetch: ContextFetch = deps.fetch ?? (createOutboundFetch() as ContextFetch);
 
   async function prepare(run: StartEventRun): Promise<Prepared> {
     const ref = run.automation.addon?.trim() ?? '';
@@ -161,17 +154,6 @@ export function startEventAddons(deps: StartEventDeps = {}): StartEventAddons {
     entry: string,
     signal: AbortSignal,
   ) {
-    const scriptFetch: ScriptFetch = (url, init) =>
-      fetch(
-        url,
-        {
-          method: init.method,
-          headers: init.headers,
-          ...(init.body ? { body: init.body } : {}),
-          signal: init.signal,
-        },
-        { workspaceId: run.workspaceId, node: run.node },
-      );
     return runScript({
       workspaceId: run.workspaceId,
       appId: run.appId,
@@ -184,7 +166,7 @@ export function startEventAddons(deps: StartEventDeps = {}): StartEventAddons {
       items: itemsForScript(run.app.dataItems, {}),
       configs: p.configs,
       timeZone: p.tz,
-      fetch: scriptFetch,
+      fetch: host.fetchFor(run),
       ...(host.authorization ? { authorization: host.authorization } : {}),
       ...(host.mailer ? { mailer: host.mailer } : {}),
       processStarted: run.processStarted,

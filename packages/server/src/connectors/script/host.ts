@@ -8,7 +8,6 @@
 import type { FileStore } from '../../files/file-store.js';
 import { createOutboundFetch } from '../../outbound/outbound-fetch.js';
 import type { ScriptAuthorization, ScriptFetch, ScriptMailer } from '../../script/run-script.js';
-import type { JobRun } from '../connector.js';
 
 export type ContextFetch = (
   url: string,
@@ -95,7 +94,17 @@ export function scriptHost(deps: ScriptHostDeps) {
     mailer,
     authorization,
     fileStore: deps.fileStore,
-    fetchFor(job: JobRun): ScriptFetch {
+    /** The script's httpClient, logged with the run's workspace, issue (if any) and step. */
+    fetchFor(run: {
+      readonly workspaceId: string;
+      readonly issueId?: string;
+      readonly node: string;
+    }): ScriptFetch {
+      const context = {
+        workspaceId: run.workspaceId,
+        ...(run.issueId !== undefined ? { issueId: run.issueId } : {}),
+        node: run.node,
+      };
       return (url, init) =>
         fetch(
           url,
@@ -105,7 +114,7 @@ export function scriptHost(deps: ScriptHostDeps) {
             ...(init.body ? { body: init.body } : {}),
             signal: init.signal,
           },
-          { workspaceId: job.workspaceId, issueId: job.issueId, node: job.node },
+          context,
         );
     },
   };
