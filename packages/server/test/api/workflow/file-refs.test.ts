@@ -1,6 +1,6 @@
 import { beforeEach, expect, it } from 'vitest';
 import { describeEachDialect } from '../../support/dialects.js';
-import { buildWorkflowApp, REVIEW_BPMN, type WorkflowTestApp } from './support.js';
+import { buildWorkflowApp, REVIEW_BPMN, releasedApp, type WorkflowTestApp } from './support.js';
 
 type Ref = { id: string; name: string; contentType: string; size: number };
 
@@ -17,15 +17,7 @@ describeEachDialect('file references in submitted data', ({ config }) => {
   beforeEach(async () => {
     t = await buildWorkflowApp(config());
     alice = { ...(t.ws.users.alice?.headers ?? {}) };
-    appId = (
-      await t.app.inject({ method: 'POST', url: '/api/apps', headers: alice, payload: { bpmn: REVIEW_BPMN } })
-    ).json().appId;
-    await t.app.inject({
-      method: 'POST',
-      url: `/api/apps/${appId}/versions/1/release`,
-      headers: alice,
-      payload: {},
-    });
+    appId = await releasedApp(t, alice, REVIEW_BPMN);
     return () => t.close();
   });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildWorkflowApp, type WorkflowTestApp } from './support.js';
+import { buildWorkflowApp, releasedApp, type WorkflowTestApp } from './support.js';
 
 let t: WorkflowTestApp;
 let alice: Record<string, string>;
@@ -30,15 +30,7 @@ const BUTTONS = `<?xml version="1.0" encoding="UTF-8"?>
 beforeAll(async () => {
   t = await buildWorkflowApp();
   alice = { ...(t.ws.users.alice?.headers ?? {}) };
-  appId = (
-    await t.app.inject({ method: 'POST', url: '/api/apps', headers: alice, payload: { bpmn: BUTTONS } })
-  ).json().appId;
-  await t.app.inject({
-    method: 'POST',
-    url: `/api/apps/${appId}/versions/1/release`,
-    headers: alice,
-    payload: {},
-  });
+  appId = await releasedApp(t, alice, BUTTONS);
 });
 afterAll(async () => t.close());
 

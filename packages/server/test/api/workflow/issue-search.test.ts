@@ -1,6 +1,6 @@
 import { beforeEach, expect, it } from 'vitest';
 import { describeEachDialect } from '../../support/dialects.js';
-import { buildWorkflowApp, REVIEW_BPMN, type WorkflowTestApp } from './support.js';
+import { buildWorkflowApp, REVIEW_BPMN, releasedApp, type WorkflowTestApp } from './support.js';
 
 /** The search's SQL differs per dialect (JSON paths in the state and the history): both run here. */
 describeEachDialect('issue search', ({ config }) => {
@@ -13,15 +13,7 @@ describeEachDialect('issue search', ({ config }) => {
     t = await buildWorkflowApp(config());
     alice = { ...(t.ws.users.alice?.headers ?? {}) };
     bob = { ...(t.ws.users.bob?.headers ?? {}) };
-    appId = (
-      await t.app.inject({ method: 'POST', url: '/api/apps', headers: alice, payload: { bpmn: REVIEW_BPMN } })
-    ).json().appId;
-    await t.app.inject({
-      method: 'POST',
-      url: `/api/apps/${appId}/versions/1/release`,
-      headers: alice,
-      payload: {},
-    });
+    appId = await releasedApp(t, alice, REVIEW_BPMN);
     return () => t.close();
   });
 

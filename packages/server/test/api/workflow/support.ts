@@ -114,3 +114,16 @@ export const REVIEW_BPMN = `<?xml version="1.0" encoding="UTF-8"?>
     <bpmn:sequenceFlow id="f3" sourceRef="wait" targetRef="end" />
   </bpmn:process>
 </bpmn:definitions>`;
+
+/** Creates an App from `bpmn` through the API and releases its first version; its id. */
+export async function releasedApp(
+  t: WorkflowTestApp,
+  headers: Record<string, string>,
+  bpmn: string,
+): Promise<string> {
+  const appId: string = (
+    await t.app.inject({ method: 'POST', url: '/api/apps', headers, payload: { bpmn } })
+  ).json().appId;
+  await t.app.inject({ method: 'POST', url: `/api/apps/${appId}/versions/1/release`, headers, payload: {} });
+  return appId;
+}
