@@ -1,9 +1,12 @@
 /**
  * Runs a command batch (runtime/batch-program.ts) on PostgreSQL: one pooled connection, one
- * transaction, one statement per table for the whole batch. Rows go in as arrays through
- * `unnest` (graphile-worker's habit), so a batch of 200 starts is a handful of round trips
- * instead of a thousand. Version checks and job-lease fences compare the affected row count
- * with the rows sent.
+ * transaction, one statement per table for the whole batch. A statement's rows go in as one
+ * JSON parameter, read by `json_to_recordset`, so a batch of 200 starts is a handful of round
+ * trips instead of a thousand. JSON, not one array parameter per column (`unnest`): node-postgres
+ * escapes every array element in JavaScript, which cost more than the rest of the command on this
+ * path (S1: main-thread CPU per issue 55 → 27–41 µs, docs/performance.md), where
+ * `JSON.stringify` of the row objects is native. Version checks and job-lease fences compare the
+ * affected row count with the rows sent.
  *
  * `now` is never SQL `now()`: every timestamp is bound from the runtime's clock.
  */
@@ -99,18 +102,20 @@ const ADDON_START_ITEM = cols(
   'created_at',
 );
 
-function unnest(columns: readonly Column[], first = 1): string {
-  return `unnest(${columns.map(([, type], i) => `$${first + i}::${type}[]`).join(', ')}) as v(${columns.map(([name]) => name).join(', ')})`;
+/** The rows of parameter $1 (a JSON array of objects keyed by column name) as the relation `v`. */
+function recordset(columns: readonly Column[]): string {
+  return `json_to_recordset($1::json) as v(${columns.map(([name, type]) => `${name} ${type}`).join(', ')})`;
 }
 
-function arrays(columns: readonly Column[], rows: readonly object[]): unknown[][] {
-  return columns.map(([name]) => rows.map((row) => (row as Record<string, unknown>)[name] ?? null));
+/** Parameter $1 of a statement reading `recordset`: objects with (at least) its columns' keys. */
+function rowsParam(rows: readonly object[]): [string] {
+  return [JSON.stringify(rows)];
 }
 
 function insertSql(table: string, columns: readonly Column[], extra = ''): string {
   const names = columns.map(([name]) => name).join(', ');
   const [extraCols, extraVals] = extra === '' ? ['', ''] : extra.split('|');
-  return `insert into ${table} (${names}${extraCols}) select ${columns.map(([name]) => `v.${name}`).join(', ')}${extraVals} from ${unnest(columns)}`;
+  return `insert into ${table} (${names}${extraCols}) select ${columns.map(([name]) => `v.${name}`).join(', ')}${extraVals} from ${recordset(columns)}`;
 }
 
 const SQL = {
@@ -119,7 +124,7 @@ const SQL = {
   insertIssue: insertSql('issue', ISSUE),
   updateIssue: `update issue i set status = v.status, state = v.state, version = v.version, events = v.events,
     ended_at = v.ended_at, updated_at = v.updated_at
-    from ${unnest(cols('id', 'expect_version:int', 'version:int', 'status', 'state', 'events:int', 'ended_at', 'updated_at'))}
+    from ${recordset(cols('id', 'expect_version:int', 'version:int', 'status', 'state', 'events:int', 'ended_at', 'updated_at'))}
     where i.id = v.id and i.version = v.expect_version`,
   insertHistory: insertSql('history', HISTORY),
   insertTask: insertSql('task', TASK),
@@ -128,21 +133,21 @@ const SQL = {
   insertIncident: insertSql('incident', INCIDENT, ", status|, 'open'"),
   insertSubscription: insertSql('message_subscription', SUBSCRIPTION),
   insertAddonStartItems: insertSql('addon_start_item', ADDON_START_ITEM),
-  fenceJobs: `delete from job j using ${unnest(cols('issue_id', 'seq:int', 'locked_by', 'attempts:int'))}
+  fenceJobs: `delete from job j using ${recordset(cols('issue_id', 'seq:int', 'locked_by', 'attempts:int'))}
     where j.issue_id = v.issue_id and j.seq = v.seq and j.locked_by = v.locked_by and j.attempts = v.attempts`,
   // Only the assignee, or while the task is offered one of its candidates (or anyone when it has none).
   completeTasks: `update task t set status = 'done', completed_by = v.operator, ended_at = v.at
-    from ${unnest(cols('id', 'operator', 'at'))} where t.id = v.id and t.status in ('offered', 'allocated')
+    from ${recordset(cols('id', 'operator', 'at'))} where t.id = v.id and t.status in ('offered', 'allocated')
       and (t.assignee = v.operator or (t.assignee is null and (t.candidates is null
         or exists (select 1 from task_candidate c where c.task_id = t.id and c.user_id = v.operator))))`,
   openTasks: `select count(*)::int as n from task where id = any($1::text[]) and status in ('offered', 'allocated')`,
   closeTasks: `update task t set status = v.status, ended_at = v.at
-    from ${unnest(cols('issue_id', 'seq:int', 'status', 'at'))}
+    from ${recordset(cols('issue_id', 'seq:int', 'status', 'at'))}
     where t.issue_id = v.issue_id and t.seq = v.seq and t.status in ('offered', 'allocated')`,
-  deleteJobs: `delete from job j using ${unnest(cols('issue_id', 'seq:int'))} where j.issue_id = v.issue_id and j.seq = v.seq`,
+  deleteJobs: `delete from job j using ${recordset(cols('issue_id', 'seq:int'))} where j.issue_id = v.issue_id and j.seq = v.seq`,
   resolveIncidents: `update incident x set status = 'resolved', resolved_at = v.at
-    from ${unnest(cols('issue_id', 'seq:int', 'at'))} where x.issue_id = v.issue_id and x.seq = v.seq and x.status = 'open'`,
-  deleteSubscriptions: `delete from message_subscription m using ${unnest(cols('issue_id', 'seq:int'))}
+    from ${recordset(cols('issue_id', 'seq:int', 'at'))} where x.issue_id = v.issue_id and x.seq = v.seq and x.status = 'open'`,
+  deleteSubscriptions: `delete from message_subscription m using ${recordset(cols('issue_id', 'seq:int'))}
     where m.issue_id = v.issue_id and m.seq = v.seq`,
   advanceTimerStart: `update timer_start set last_fired_at = $1, next_at = $2, fired = $3, locked_by = null, locked_until = null, last_error = null
     where app_id = $4 and node = $5 and locked_by = $6`,
@@ -246,7 +251,7 @@ export class PostgresBatchRunner {
     try {
       // Every statement of a batch finds its rows by key. On a young table (no ANALYZE yet:
       // a fresh install under load, the bench) the planner would scan the whole table for the
-      // unnest joins instead — 200 scans of up to 10,000 rows in a 10,000-issue S1J run.
+      // joins with the JSON rows instead — 200 scans of up to 10,000 rows in a 10,000-issue S1J run.
       session.hold('begin');
       session.hold('set local enable_seqscan = off');
       try {
@@ -301,80 +306,33 @@ export class PostgresBatchRunner {
     };
     const conflict: WriteResult = { ok: false, reason: 'conflict' };
     const lease: WriteResult = { ok: false, reason: 'lease' };
-    if (w.issueInserts.size > 0) add(q('insertIssue', arrays(ISSUE, [...w.issueInserts.values()])));
+    if (w.issueInserts.size > 0) add(q('insertIssue', rowsParam([...w.issueInserts.values()])));
     if (w.issueUpdates.size > 0) {
       // Sorted by id: concurrent batches then lock shared rows in the same order.
       const rows = [...w.issueUpdates.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
       add(
-        q('updateIssue', [
-          rows.map((x) => x.id),
-          rows.map((x) => x.expect_version),
-          rows.map((x) => x.version),
-          rows.map((x) => x.status),
-          rows.map((x) => x.state),
-          rows.map((x) => x.events),
-          rows.map((x) => x.ended_at),
-          rows.map((x) => x.updated_at),
-        ]),
+        q('updateIssue', rowsParam(rows)),
         rows.length,
         conflict,
       );
     }
-    if (w.history.length > 0) add(q('insertHistory', arrays(HISTORY, w.history)));
-    if (w.taskInserts.length > 0) add(q('insertTask', arrays(TASK, w.taskInserts)));
-    if (w.candidateInserts.length > 0) add(q('insertCandidate', arrays(CANDIDATE, w.candidateInserts)));
-    if (w.jobInserts.length > 0) add(q('insertJob', arrays(JOB, w.jobInserts)));
-    if (w.incidentInserts.length > 0) add(q('insertIncident', arrays(INCIDENT, w.incidentInserts)));
+    if (w.history.length > 0) add(q('insertHistory', rowsParam(w.history)));
+    if (w.taskInserts.length > 0) add(q('insertTask', rowsParam(w.taskInserts)));
+    if (w.candidateInserts.length > 0) add(q('insertCandidate', rowsParam(w.candidateInserts)));
+    if (w.jobInserts.length > 0) add(q('insertJob', rowsParam(w.jobInserts)));
+    if (w.incidentInserts.length > 0) add(q('insertIncident', rowsParam(w.incidentInserts)));
     if (w.subscriptionInserts.length > 0)
-      add(q('insertSubscription', arrays(SUBSCRIPTION, w.subscriptionInserts)));
-    if (w.jobFences.length > 0) {
-      const f = w.jobFences;
-      add(
-        q('fenceJobs', [
-          f.map((x) => x.issue_id),
-          f.map((x) => x.seq),
-          f.map((x) => x.locked_by),
-          f.map((x) => x.attempts),
-        ]),
-        f.length,
-        lease,
-      );
-    }
+      add(q('insertSubscription', rowsParam(w.subscriptionInserts)));
+    if (w.jobFences.length > 0) add(q('fenceJobs', rowsParam(w.jobFences)), w.jobFences.length, lease);
     const completions = w.taskCompletions;
     if (completions.length > 0) {
-      add(
-        q('completeTasks', [
-          completions.map((x) => x.id),
-          completions.map((x) => x.operator),
-          completions.map((x) => x.at),
-        ]),
-        completions.length,
-      );
+      add(q('completeTasks', rowsParam(completions)), completions.length);
     }
-    if (w.taskCloses.length > 0) {
-      const c = w.taskCloses;
-      add(
-        q('closeTasks', [
-          c.map((x) => x.issue_id),
-          c.map((x) => x.seq),
-          c.map((x) => x.status),
-          c.map((x) => x.at),
-        ]),
-      );
-    }
-    if (w.jobDeletes.length > 0) {
-      add(q('deleteJobs', [w.jobDeletes.map((x) => x.issue_id), w.jobDeletes.map((x) => x.seq)]));
-    }
-    if (w.incidentResolves.length > 0) {
-      const r = w.incidentResolves;
-      add(q('resolveIncidents', [r.map((x) => x.issue_id), r.map((x) => x.seq), r.map((x) => x.at)]));
-    }
-    if (w.subscriptionDeletes.length > 0) {
-      const d = w.subscriptionDeletes;
-      add(q('deleteSubscriptions', [d.map((x) => x.issue_id), d.map((x) => x.seq)]));
-    }
-    if (w.addonStartItems.length > 0)
-      add(q('insertAddonStartItems', arrays(ADDON_START_ITEM, w.addonStartItems)));
+    if (w.taskCloses.length > 0) add(q('closeTasks', rowsParam(w.taskCloses)));
+    if (w.jobDeletes.length > 0) add(q('deleteJobs', rowsParam(w.jobDeletes)));
+    if (w.incidentResolves.length > 0) add(q('resolveIncidents', rowsParam(w.incidentResolves)));
+    if (w.subscriptionDeletes.length > 0) add(q('deleteSubscriptions', rowsParam(w.subscriptionDeletes)));
+    if (w.addonStartItems.length > 0) add(q('insertAddonStartItems', rowsParam(w.addonStartItems)));
     for (const a of w.timerStartAdvances) {
       add(
         q('advanceTimerStart', [a.last_fired_at, a.next_at, a.fired, a.app_id, a.node, a.locked_by]),
