@@ -310,19 +310,14 @@ export class PostgresBatchRunner {
     if (w.issueUpdates.size > 0) {
       // Sorted by id: concurrent batches then lock shared rows in the same order.
       const rows = [...w.issueUpdates.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
-      add(
-        q('updateIssue', rowsParam(rows)),
-        rows.length,
-        conflict,
-      );
+      add(q('updateIssue', rowsParam(rows)), rows.length, conflict);
     }
     if (w.history.length > 0) add(q('insertHistory', rowsParam(w.history)));
     if (w.taskInserts.length > 0) add(q('insertTask', rowsParam(w.taskInserts)));
     if (w.candidateInserts.length > 0) add(q('insertCandidate', rowsParam(w.candidateInserts)));
     if (w.jobInserts.length > 0) add(q('insertJob', rowsParam(w.jobInserts)));
     if (w.incidentInserts.length > 0) add(q('insertIncident', rowsParam(w.incidentInserts)));
-    if (w.subscriptionInserts.length > 0)
-      add(q('insertSubscription', rowsParam(w.subscriptionInserts)));
+    if (w.subscriptionInserts.length > 0) add(q('insertSubscription', rowsParam(w.subscriptionInserts)));
     if (w.jobFences.length > 0) add(q('fenceJobs', rowsParam(w.jobFences)), w.jobFences.length, lease);
     const completions = w.taskCompletions;
     if (completions.length > 0) {
