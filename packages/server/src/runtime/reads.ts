@@ -113,6 +113,28 @@ export async function listIncidents(
 }
 
 /**
+ * The issues a purge takes next: ended before `cutoff`, oldest end first, along the partial
+ * index of ended issues (`issue_ended_idx`, migration 0013). Without `deleteIssues`, only those
+ * that still have history to delete.
+ */
+export function purgeCandidates(db: Kysely<Database>, cutoff: string, limit: number, deleteIssues: boolean) {
+  return db
+    .selectFrom('issue')
+    .select('id')
+    .where('ended_at', 'is not', null)
+    .where('ended_at', '<', cutoff)
+    .where(({ exists, selectFrom }) =>
+      deleteIssues
+        ? sql<boolean>`true`
+        : exists(
+            selectFrom('history').select(sql`1`.as('one')).whereRef('history.issue_id', '=', 'issue.id'),
+          ),
+    )
+    .orderBy('ended_at')
+    .limit(limit);
+}
+
+/**
  * Deletes the history events and closed tasks of issues that ended before `endedBefore`,
  * at most `limit` issues per call (call again until it returns 0 issues). With
  * `deleteIssues` the issue rows and their incidents go too.
@@ -128,21 +150,7 @@ export async function purge(
   const cutoff = typeof options.endedBefore === 'number' ? iso(options.endedBefore) : options.endedBefore;
   return db.transaction().execute(async (tx) => {
     const ids = (
-      await tx
-        .selectFrom('issue')
-        .select('id')
-        .where('ended_at', 'is not', null)
-        .where('ended_at', '<', cutoff)
-        .where(({ exists, selectFrom }) =>
-          options.deleteIssues
-            ? sql<boolean>`true`
-            : exists(
-                selectFrom('history').select(sql`1`.as('one')).whereRef('history.issue_id', '=', 'issue.id'),
-              ),
-        )
-        .orderBy('ended_at')
-        .limit(options.limit ?? 1_000)
-        .execute()
+      await purgeCandidates(tx, cutoff, options.limit ?? 1_000, options.deleteIssues ?? false).execute()
     ).map((r) => r.id);
     if (ids.length === 0) return { issues: 0, events: 0, tasks: 0 };
     const events = await tx.deleteFrom('history').where('issue_id', 'in', ids).returning('count').execute();

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Principal } from '../../src/api/auth/principal.js';
 import { AppModels } from '../../src/api/routes/workflow/app-model.js';
 import { issueSearchQuery } from '../../src/api/routes/workflow/issue-search.js';
+import { purgeCandidates } from '../../src/runtime/reads.js';
 import { createRuntime, type Runtime } from '../../src/runtime/runtime.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
@@ -64,7 +65,7 @@ async function fill(store: Store): Promise<void> {
             version: 1,
             events: 1,
             started_at: startedAt(i),
-            ended_at: null,
+            ended_at: i % 3 === 0 ? startedAt(i + 1) : null,
             updated_at: startedAt(i),
           })),
         )
@@ -164,5 +165,59 @@ describeEachDialect('list indexes (migration 0011)', ({ dialect, config }) => {
       .limit(51)
       .compile();
     expect(await plan(store.db, dialect, list)).toContain('issue_workspace_started_idx');
+  });
+
+  it('the purge picks ended issues along issue_ended_idx, which holds no running issue (migration 0013)', async () => {
+    for (const deleteIssues of [false, true]) {
+      const query = purgeCandidates(store.db, '2026-01-01T12:00:00.000Z', 100, deleteIssues);
+      const text = await plan(store.db, dialect, query.compile());
+      expect(text).toContain('issue_ended_idx');
+      // (PostgreSQL may read it as a bitmap and sort the few hundred matches: fine at this size.)
+      if (dialect === 'sqlite') expect(text).not.toContain('USE TEMP B-TREE FOR ORDER BY');
+      const rows = await query.execute();
+      expect(rows).toHaveLength(100);
+    }
+    // Only ended issues have an entry: the index of 6,000 issues holds the 2,001 that ended.
+    const entries =
+      dialect === 'sqlite'
+        ? await sql<{
+            n: number;
+          }>`select count(*) as n from issue indexed by issue_ended_idx where ended_at is not null`.execute(
+            store.db,
+          )
+        : await sql<{
+            n: number;
+          }>`select (reltuples)::int as n from pg_class where relname = 'issue_ended_idx'`.execute(store.db);
+    expect(Number(entries.rows[0]?.n)).toBe(3 * 667);
+  });
+
+  it("one App's issues by start time read issue_app_started_idx (migration 0013)", async () => {
+    const list = store.db
+      .selectFrom('issue')
+      .select(['id', 'started_at'])
+      .where('app_id', '=', 'app-ws-b')
+      .orderBy('started_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(51)
+      .compile();
+    expect(await plan(store.db, dialect, list)).toContain('issue_app_started_idx');
+  });
+
+  it('no issue index holds a column that changes while the issue runs (status, state, version, updated_at)', async () => {
+    const rows =
+      dialect === 'sqlite'
+        ? await sql<{
+            def: string;
+          }>`select coalesce(sql, name) as def from sqlite_master where type = 'index' and tbl_name = 'issue'`.execute(
+            store.db,
+          )
+        : await sql<{
+            def: string;
+          }>`select indexdef as def from pg_indexes where tablename = 'issue'`.execute(store.db);
+    const defs = rows.rows.map((r) => r.def);
+    expect(defs.length).toBeGreaterThanOrEqual(4);
+    for (const def of defs) expect(def).not.toMatch(/\b(status|state|version|events|updated_at)\b/);
+    // ended_at: only in the partial index of ended issues, which an issue enters once.
+    expect(defs.filter((d) => /ended_at/.test(d))).toHaveLength(1);
   });
 });

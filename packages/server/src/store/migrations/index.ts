@@ -11,6 +11,7 @@ import * as m0009 from './0009_webhooks.js';
 import * as m0010 from './0010_task_events.js';
 import * as m0011 from './0011_list_indexes.js';
 import * as m0012 from './0012_addon_starts.js';
+import * as m0013 from './0013_issue_indexes.js';
 
 /**
  * Every migration, by name, in order. Listed by hand rather than read from the folder so that
@@ -30,4 +31,5 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0010_task_events': m0010,
   '0011_list_indexes': m0011,
   '0012_addon_starts': m0012,
+  '0013_issue_indexes': m0013,
 });
