@@ -249,11 +249,16 @@ export class PostgresBatchRunner {
     const session = new Session(client, this.#pipelined);
     let broken = false;
     try {
-      // Every statement of a batch finds its rows by key. On a young table (no ANALYZE yet:
-      // a fresh install under load, the bench) the planner would scan the whole table for the
-      // joins with the JSON rows instead — 200 scans of up to 10,000 rows in a 10,000-issue S1J run.
+      // Every statement of a batch finds its rows by key: a nested loop over the JSON rows with
+      // an index lookup each is always the plan. Left to itself, the planner would scan the
+      // whole table on a young one (no ANALYZE yet: a fresh install under load, the bench) — 204
+      // scans reading 1,005,000 issue rows in a 10,000-issue S1J run — or cache a generic plan
+      // made while the table was small (a hash join over a full index scan), which then reads
+      // the whole issue table on every batch (S1J at 50 in flight: 5 ms per update of 20 rows).
       session.hold('begin');
       session.hold('set local enable_seqscan = off');
+      session.hold('set local enable_hashjoin = off');
+      session.hold('set local enable_mergejoin = off');
       try {
         let step = program.next();
         while (!step.done) step = program.next(await this.#exec(session, step.value));
