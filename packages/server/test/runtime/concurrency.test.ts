@@ -41,6 +41,25 @@ describeEachDialect('runtime concurrency', ({ dialect, config }) => {
     }
   });
 
+  it('a long queue with no transaction in flight goes out as two, so the store works on one while the next is decided', async () => {
+    for (const [maxInFlight, expected] of [
+      [4, 2],
+      [1, 1],
+    ] as const) {
+      const t = await openRuntime(config(), { maxInFlight });
+      try {
+        const { appId } = await t.runtime.deploy({ bpmn: S1 });
+        await t.runtime.startIssue({ appId }); // the released version is looked up and cached
+        const before = t.runtime.stats.transactions;
+        const outcomes = await Promise.all(Array.from({ length: 40 }, () => t.runtime.startIssue({ appId })));
+        expect(t.runtime.stats.transactions - before).toBe(expected);
+        expect(outcomes.every((o) => o.state.status === 'completed')).toBe(true);
+      } finally {
+        await t.close();
+      }
+    }
+  });
+
   it('a refused command in a batch does not sink the others', async () => {
     const t = await openRuntime(config());
     try {
