@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
-import { IdentityError } from './identity-error.js';
-import { checkTimeZone } from './validate.js';
+import { IdentityError, notFound } from './identity-error.js';
+import { checkName, checkTimeZone } from './validate.js';
 
 export interface WorkspaceInput {
   readonly id?: string;
@@ -27,6 +27,64 @@ export async function workspaceExists(db: Kysely<Database>, id: string): Promise
   return (
     (await db.selectFrom('workspace').select('id').where('id', '=', id).executeTakeFirst()) !== undefined
   );
+}
+
+/** What the system settings API shows and changes of the workspace itself. */
+export interface WorkspaceSettings {
+  readonly id: string;
+  readonly name: string;
+  /** IANA name; scripts run in it unless their step names another (read on every run, not cached). */
+  readonly timeZone: string;
+  readonly createdAt: string;
+}
+
+export interface WorkspaceSettingsPatch {
+  readonly name?: string | undefined;
+  readonly timeZone?: string | undefined;
+}
+
+export const MAX_WORKSPACE_NAME_LENGTH = 200;
+
+export async function workspaceSettings(
+  db: Kysely<Database>,
+  workspaceId: string,
+): Promise<WorkspaceSettings> {
+  const row = await db
+    .selectFrom('workspace')
+    .select(['id', 'name', 'time_zone', 'created_at'])
+    .where('id', '=', workspaceId)
+    .executeTakeFirst();
+  if (!row) throw notFound('workspace', workspaceId);
+  return { id: row.id, name: row.name, timeZone: row.time_zone, createdAt: row.created_at };
+}
+
+/**
+ * Changes the workspace's name (trimmed, 1–200 characters) and/or time zone (IANA). Every field
+ * is checked before anything is written: one invalid field and nothing changes.
+ */
+export async function updateWorkspaceSettings(
+  db: Kysely<Database>,
+  workspaceId: string,
+  patch: WorkspaceSettingsPatch,
+): Promise<WorkspaceSettings> {
+  const set: { name?: string; time_zone?: string } = {};
+  if (patch.name !== undefined) {
+    const name = checkName(patch.name, 'name');
+    if (name.length > MAX_WORKSPACE_NAME_LENGTH) {
+      throw new IdentityError('invalid', `name must be at most ${MAX_WORKSPACE_NAME_LENGTH} characters`);
+    }
+    set.name = name;
+  }
+  if (patch.timeZone !== undefined) set.time_zone = checkTimeZone(patch.timeZone, 'timeZone');
+  if (set.name !== undefined || set.time_zone !== undefined) {
+    const result = await db
+      .updateTable('workspace')
+      .set(set)
+      .where('id', '=', workspaceId)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw notFound('workspace', workspaceId);
+  }
+  return workspaceSettings(db, workspaceId);
 }
 
 export interface WorkspaceAuthSettings {

@@ -9,6 +9,7 @@ import { organizationRoutes } from './organizations.js';
 import { roleRoutes } from './roles.js';
 import { installStrictValidation } from './strict-validation.js';
 import { userRoutes } from './users.js';
+import { workspaceRoutes } from './workspace.js';
 
 /**
  * The system settings API under /api/system (docs/auth.md): users, organizations, memberships,
@@ -27,6 +28,7 @@ export const systemRoutes: FastifyPluginAsync<{ store: Store }> = async (app, { 
         authorityRoutes,
         oauthClientRoutes,
         authSettingsRoutes,
+        workspaceRoutes,
       ]) {
         await system.register(routes, { store });
       }
