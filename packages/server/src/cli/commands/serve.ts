@@ -72,11 +72,15 @@ export async function serve(args: readonly string[]): Promise<number> {
     throw new Error(describeListenError(error, host, port));
   }
   const { port: actualPort } = app.server.address() as AddressInfo;
+  // Listening for the signal before saying "ready": whoever reads that line may stop the
+  // process at once, and a SIGTERM that came before the listener killed it outright
+  // (test/cli/serve-runtime.test.ts failed so, about one run in ten).
+  const stopped = nextSignal();
   process.stdout.write(
     `Nagare ${nagareVersion} ready at ${publicUrl(host, actualPort)} (${store.dialect}: ${store.location})\n`,
   );
 
-  const signal = await nextSignal();
+  const signal = await stopped;
   process.stdout.write(`Nagare: ${signal} received, shutting down\n`);
   // A second signal, or a request that will not finish, ends the process without waiting.
   const force = setTimeout(() => process.exit(EXIT.failed), SHUTDOWN_GRACE_MS).unref();
