@@ -114,6 +114,8 @@ export type BatchResult =
       readonly kind: 'needApps';
       readonly versionIds: readonly string[];
       readonly workspaceIds?: readonly string[];
+      /** Workspaces whose time zone is not held (workspace-zones.ts). */
+      readonly zones?: readonly string[];
     };
 
 export interface OperatorQuery {
@@ -131,7 +133,10 @@ export interface OperatorQuery {
 export interface BatchContext {
   readonly now: number;
   readonly nowIso: string;
+  /** The zone commands are decided in when `zoneOf` is not given. */
   readonly timeZone: string;
+  /** The issue's workspace's time zone; undefined when not loaded yet (the batch asks for it). */
+  readonly zoneOf?: (workspaceId: string) => string | undefined;
   readonly app: (versionId: string) => CompiledApp | undefined;
   readonly defaultMaxAttempts: number;
   /**
@@ -167,7 +172,8 @@ interface Current {
 type Applied =
   | { readonly kind: 'ok'; readonly result: ItemResult }
   | { readonly kind: 'rejected'; readonly result: ItemResult }
-  | { readonly kind: 'needApp'; readonly versionId: string };
+  | { readonly kind: 'needApp'; readonly versionId: string }
+  | { readonly kind: 'needZone'; readonly workspaceId: string };
 
 function* load(ids: readonly string[]): Generator<BatchOp, LoadedIssue[], unknown> {
   if (ids.length === 0) return [];
@@ -232,12 +238,16 @@ export function* batchProgram(items: readonly BatchItem[], ctx: BatchContext): B
   const writes = new WriteSet();
   const results: ItemResult[] = [];
   const missing = new Set<string>();
+  const zones = new Set<string>();
   for (const item of items) {
     const applied = yield* applyItem(item, current, writes, ctx);
     if (applied.kind === 'needApp') missing.add(applied.versionId);
+    else if (applied.kind === 'needZone') zones.add(applied.workspaceId);
     else results.push(applied.result);
   }
-  if (missing.size > 0) return { kind: 'needApps', versionIds: [...missing] };
+  if (missing.size > 0 || zones.size > 0) {
+    return { kind: 'needApps', versionIds: [...missing], ...(zones.size > 0 && { zones: [...zones] }) };
+  }
   if (writes.needs.length > 0) return needsOf(writes);
   if (writes.commands === 0 && writes.timerStartAdvances.length === 0) {
     return { kind: 'done', results, writes: [], issues: [], fallback: false };
@@ -263,6 +273,8 @@ export function* batchProgram(items: readonly BatchItem[], ctx: BatchContext): B
       const own = new WriteSet();
       const applied = yield* applyItem(item, fresh, own, ctx);
       if (applied.kind === 'needApp') return { kind: 'needApps', versionIds: [applied.versionId] };
+      if (applied.kind === 'needZone')
+        return { kind: 'needApps', versionIds: [], zones: [applied.workspaceId] };
       if (own.needs.length > 0) return needsOf(own);
       if (applied.kind === 'rejected') {
         result = applied.result;
@@ -339,7 +351,7 @@ function* applyItem(
   const started: string[] = [];
   for (const [i, start] of item.starts.entries()) {
     const applied = yield* applyCommand(start, current, writes, ctx);
-    if (applied.kind === 'needApp') return applied;
+    if (applied.kind === 'needApp' || applied.kind === 'needZone') return applied;
     if (applied.kind === 'ok') {
       started.push(start.issueId);
       const seen = item.items?.[i];
@@ -377,6 +389,8 @@ function* applyCommand(
   }
   const app = ctx.app(cur.appVersionId);
   if (app === undefined) return { kind: 'needApp', versionId: cur.appVersionId };
+  const timeZone = ctx.zoneOf === undefined ? ctx.timeZone : ctx.zoneOf(cur.workspaceId);
+  if (timeZone === undefined) return { kind: 'needZone', workspaceId: cur.workspaceId };
 
   let command = item.command;
   if (item.task?.team && command.type === 'CompleteTask') {
@@ -388,7 +402,7 @@ function* applyCommand(
     command = { ...command, openTeamTasks: Math.max(0, total - done - 1) };
   }
 
-  const result = decide(app, cur.state, command, { now: ctx.now, timeZone: ctx.timeZone });
+  const result = decide(app, cur.state, command, { now: ctx.now, timeZone });
   if (result.rejection && cur.cached) {
     // The cached state may be behind the stored one (another node moved the issue on).
     current.delete(cur.id);

@@ -46,6 +46,11 @@ export interface ExecutorOptions {
   readonly maxInFlight: number;
   /** Called after each commit with what it wrote (wakes workers). */
   readonly onCommit?: (writes: readonly WriteSet[]) => void;
+  /** Each workspace's time zone, to decide its commands in (workspace-zones.ts); else `timeZone`. */
+  readonly zones?: {
+    get(workspaceId: string): string | undefined;
+    load(workspaceIds: readonly string[]): Promise<void>;
+  };
   /** Issues as this process last committed them (issue-cache.ts). */
   readonly cache?: IssueCache;
   /** The local worker that takes jobs due now straight from their commit, if any (eager-jobs.ts). */
@@ -163,6 +168,7 @@ export class CommandExecutor {
           app: (id) => this.#o.apps.get(id),
           defaultMaxAttempts: this.#o.defaultMaxAttempts,
           operators: this.#o.operators,
+          ...(this.#o.zones && { zoneOf: (id: string) => this.#o.zones?.get(id) }),
           ...(this.#o.cache && { cache: this.#o.cache }),
           ...(sink && {
             eagerLease: () => {
@@ -175,8 +181,12 @@ export class CommandExecutor {
         this.stats.transactions += 1;
         const result = await this.#o.runner.run(batchProgram(items, ctx));
         if (result.kind === 'needApps') {
-          if (round > 2) throw new Error(`app versions could not be loaded: ${result.versionIds.join(', ')}`);
-          await Promise.all(result.versionIds.map((id) => this.#o.apps.load(id)));
+          // An app version, then a workspace's zone, then lane rules or people: a round each at most.
+          if (round > 3) throw new Error(`app versions could not be loaded: ${result.versionIds.join(', ')}`);
+          await Promise.all([
+            ...result.versionIds.map((id) => this.#o.apps.load(id)),
+            ...(result.zones ? [this.#o.zones?.load(result.zones)] : []),
+          ]);
           if (result.workspaceIds) await this.#o.prepare?.(result.versionIds, result.workspaceIds);
           continue;
         }

@@ -62,6 +62,7 @@ import {
 import { roundAt } from './timer-starts.js';
 import { type VersionModel, VersionModels } from './version-model.js';
 import { Worker, type WorkerEvent, type WorkerHost, type WorkerOptions } from './worker.js';
+import { WorkspaceZones } from './workspace-zones.js';
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
 /** How long this node trusts its memory of which version of an app is released. */
@@ -71,7 +72,10 @@ export interface RuntimeOptions {
   readonly clock?: Clock;
   /** Issue and app ids; default time-ordered random ids. */
   readonly newId?: () => string;
-  /** The zone timers, deadlines and schedules are computed in; default UTC. */
+  /**
+   * The zone of an issue whose workspace has no row; default UTC. Every other issue's timers,
+   * deadlines and dates, and an app's Timer Starts, go by its workspace's zone.
+   */
   readonly timeZone?: string;
   readonly connectors?: ConnectorRegistry;
   /** Attempts of a job whose step sets no `maxAttempts`. */
@@ -164,6 +168,7 @@ export class Runtime {
   readonly #executor: CommandExecutor;
   readonly #newId: () => string;
   readonly #lanes: LaneResolver;
+  readonly #zones: WorkspaceZones;
   readonly #models: VersionModels;
   readonly #released = new Map<
     string,
@@ -188,6 +193,7 @@ export class Runtime {
       models: this.#models,
       ...(options.directoryTtlMs === undefined ? {} : { ttlMs: options.directoryTtlMs }),
     });
+    this.#zones = new WorkspaceZones(store.db, this.clock, this.timeZone);
     this.#rs = createRuntimeStore(store);
     this.#apps = new AppCache(store.db);
     this.#addonRounds = new AddonRounds({
@@ -212,6 +218,7 @@ export class Runtime {
         if (writes.some((w) => w.wake)) this.#wakeLocal();
       },
       eager: () => this.#eagerSinks[0],
+      zones: this.#zones,
       cache: new IssueCache(options.issueCacheSize ?? 10_000),
     });
   }
@@ -329,7 +336,13 @@ export class Runtime {
     now: string,
     workspaceId: string,
   ): Promise<void> {
-    if (await armRelease(tx, appId, versionId, app, now, workspaceId, this.timeZone)) this.#wakeLocal();
+    const workspace = await tx
+      .selectFrom('workspace')
+      .select('time_zone')
+      .where('id', '=', workspaceId)
+      .executeTakeFirst();
+    const zone = workspace?.time_zone ?? this.timeZone;
+    if (await armRelease(tx, appId, versionId, app, now, workspaceId, zone)) this.#wakeLocal();
   }
   async #loadApp(versionId: string): Promise<CompiledApp> {
     try {
