@@ -29,6 +29,19 @@ export async function workspaceExists(db: Kysely<Database>, id: string): Promise
   );
 }
 
+/** The workspace's IANA time zone; undefined when there is no such workspace. */
+export async function workspaceTimeZone(
+  db: Kysely<Database>,
+  workspaceId: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('workspace')
+    .select('time_zone')
+    .where('id', '=', workspaceId)
+    .executeTakeFirst();
+  return row?.time_zone;
+}
+
 /** What the system settings API shows and changes of the workspace itself. */
 export interface WorkspaceSettings {
   readonly id: string;

@@ -14,6 +14,7 @@
  *
  * A webhook add-on on a plain start event has nothing to poll: its first round disarms the row.
  */
+
 import type { CompiledApp, TimerStartSpec } from '@nagare/engine';
 import type { Kysely } from 'kysely';
 import {
@@ -22,6 +23,7 @@ import {
   type StartListOutcome,
 } from '../connectors/addon/start-events.js';
 import type { ConnectorRegistry } from '../connectors/connector.js';
+import { workspaceTimeZone } from '../identity/workspaces.js';
 import type { ClaimedTimerStart } from '../store/job-rows.js';
 import type { Database } from '../store/schema.js';
 import type { ItemResult, TimerRoundItem } from './batch-program.js';
@@ -124,11 +126,7 @@ export class AddonRounds {
         .where('node', '=', keys.node)
         .executeTakeFirst();
       const lowerLimit = Date.parse(newest?.at ?? row.armed_at);
-      const workspace = await h.db
-        .selectFrom('workspace')
-        .select('time_zone')
-        .where('id', '=', row.workspace_id)
-        .executeTakeFirst();
+      const timeZone = await workspaceTimeZone(h.db, row.workspace_id);
       // the script must end (30 s at most) well before the lease does
       const signal = AbortSignal.any([
         this.#stop.signal,
@@ -144,7 +142,7 @@ export class AddonRounds {
           timer,
           limit: START_LIST_LIMIT,
           lowerLimit,
-          ...(workspace ? { timeZone: workspace.time_zone } : {}),
+          ...(timeZone === undefined ? {} : { timeZone }),
           idempotencyKey: `${row.app_id}:${row.node}:${iso(round.dueAt!)}`,
           processStarted: itemStarted(h.db, keys),
         },

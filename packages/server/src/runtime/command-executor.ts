@@ -157,6 +157,7 @@ export class CommandExecutor {
   async #commit(batch: readonly Pending[]): Promise<void> {
     const items = batch.map((p) => p.item);
     const sink = this.#o.eager?.();
+    const zones = this.#o.zones;
     let reserved = 0;
     try {
       for (let round = 0; ; round++) {
@@ -168,7 +169,7 @@ export class CommandExecutor {
           app: (id) => this.#o.apps.get(id),
           defaultMaxAttempts: this.#o.defaultMaxAttempts,
           operators: this.#o.operators,
-          ...(this.#o.zones && { zoneOf: (id: string) => this.#o.zones?.get(id) }),
+          ...(zones && { zoneOf: (id: string) => zones.get(id) }),
           ...(this.#o.cache && { cache: this.#o.cache }),
           ...(sink && {
             eagerLease: () => {

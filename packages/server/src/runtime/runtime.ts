@@ -7,6 +7,7 @@
  * the only caches are compiled app versions (immutable) and, for 1 s, which version of an
  * app is released.
  */
+
 import {
   applyWrite,
   BpmnError,
@@ -21,6 +22,7 @@ import {
 import type { Kysely } from 'kysely';
 import type { ConnectorRegistry } from '../connectors/connector.js';
 import { createConnectorRegistry } from '../connectors/connector.js';
+import { workspaceTimeZone } from '../identity/workspaces.js';
 import type { Store } from '../store/database.js';
 import type { ClaimedJob } from '../store/job-rows.js';
 import { createRuntimeStore, type RuntimeStore } from '../store/runtime-store.js';
@@ -336,12 +338,7 @@ export class Runtime {
     now: string,
     workspaceId: string,
   ): Promise<void> {
-    const workspace = await tx
-      .selectFrom('workspace')
-      .select('time_zone')
-      .where('id', '=', workspaceId)
-      .executeTakeFirst();
-    const zone = workspace?.time_zone ?? this.timeZone;
+    const zone = (await workspaceTimeZone(tx, workspaceId)) ?? this.timeZone;
     if (await armRelease(tx, appId, versionId, app, now, workspaceId, zone)) this.#wakeLocal();
   }
   async #loadApp(versionId: string): Promise<CompiledApp> {
@@ -789,12 +786,8 @@ export class Runtime {
       loadIssue: async (issueId) => {
         const issue = await this.getIssue(issueId, { history: false });
         const starterId = issue.state.starter;
-        const [workspace, starter] = await Promise.all([
-          db
-            .selectFrom('workspace')
-            .select('time_zone')
-            .where('id', '=', issue.workspaceId)
-            .executeTakeFirst(),
+        const [timeZone, starter] = await Promise.all([
+          workspaceTimeZone(db, issue.workspaceId),
           starterId === undefined
             ? undefined
             : db
@@ -813,7 +806,7 @@ export class Runtime {
           startedAt: issue.startedAt,
           data: issue.state.data,
           app: await this.#apps.load(issue.appVersionId),
-          ...(workspace ? { timeZone: workspace.time_zone } : {}),
+          ...(timeZone === undefined ? {} : { timeZone }),
           ...(starterId === undefined
             ? {}
             : { starter: { id: starterId, name: starter?.name ?? null, email: starter?.email ?? null } }),

@@ -8,10 +8,12 @@
  * signature), and the start event may carry a key the request must give (`?key=`). Requests are
  * rate limited per client address as message events are.
  */
+
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
+import { workspaceTimeZone } from '../../../identity/workspaces.js';
 import { itemStarted, startEventsOf } from '../../../runtime/addon-starts.js';
 import { rateLimitKey } from '../../auth/auth-plugin.js';
 import { Forbidden } from '../../auth/principal.js';
@@ -101,11 +103,7 @@ export const addonStartRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext 
       }
       const body = typeof request.body === 'string' ? request.body : '';
       const keys = { workspace_id: found.workspace_id, app_id: found.id, node };
-      const workspace = await db
-        .selectFrom('workspace')
-        .select('time_zone')
-        .where('id', '=', found.workspace_id)
-        .executeTakeFirst();
+      const timeZone = await workspaceTimeZone(db, found.workspace_id);
       const outcome = await source.post(
         {
           workspaceId: found.workspace_id,
@@ -115,7 +113,7 @@ export const addonStartRoutes: FastifyPluginAsyncTypebox<{ ctx: WorkflowContext 
           app: model.app,
           body,
           headers,
-          ...(workspace ? { timeZone: workspace.time_zone } : {}),
+          ...(timeZone === undefined ? {} : { timeZone }),
           idempotencyKey: `${found.id}:${node}:${request.id}`,
           processStarted: itemStarted(db, keys),
         },
